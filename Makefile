@@ -1,0 +1,67 @@
+# Newsflow: one Makefile for the whole workspace. Targets loop over the
+# modules listed in go.work; there is no root module.
+
+MODULES  := pkg services/fetcher services/enricher services/indexer e2e
+SERVICES := fetcher enricher indexer
+GO       ?= go
+EVAL_DIR ?= $(CURDIR)/../shared/data/eval
+
+.PHONY: all build run demo test test-short test-integration bench eval generate vet tidy check-modules clean
+
+all: build
+
+## build: compile bin/fetcher, bin/enricher, bin/indexer (and the local helpers)
+build:
+	@mkdir -p bin
+	$(GO) build -o bin/ ./services/fetcher ./services/enricher ./services/indexer
+	$(GO) build -o bin/ ./pkg/cmd/devkafka ./e2e/cmd/demofeeds
+
+## run: the whole pipeline on the embedded broker and SQLite, polling the default feed list
+run: build
+	deploy/local/run.sh run
+
+## demo: the same, polling the bundled sample feeds served locally (works offline)
+demo: build
+	deploy/local/run.sh demo
+
+## test: every module's tests with the race detector, including the end-to-end test
+test:
+	@set -e; for m in $(MODULES); do \
+		echo "== go test $$m"; \
+		(cd $$m && $(GO) test -race -count=1 -shuffle=on ./...); \
+	done
+
+## test-short: the unit tests only (skips the end-to-end test)
+test-short:
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -short -count=1 ./...); done
+
+## check-modules: every module builds and vets on its own, without the workspace
+check-modules:
+	@set -e; for m in $(MODULES); do \
+		echo "== GOWORK=off $$m"; \
+		(cd $$m && GOWORK=off $(GO) build ./... && GOWORK=off $(GO) vet ./...); \
+	done
+
+## vet: go vet in every module
+vet:
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
+
+## tidy: go mod tidy in every module, then sync the workspace
+tidy:
+	@set -e; for m in $(MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy); done
+	$(GO) work sync
+
+## generate: rebuild the enricher's embedded gazetteer from ../shared/data/geonames
+generate:
+	cd services/enricher && $(GO) generate ./...
+
+## eval: score the enricher on the evaluation data in ../shared/data/eval
+eval:
+	cd services/enricher && $(GO) run ./cmd/eval -data $(EVAL_DIR)
+
+## bench: the Go benchmarks (results are recorded in BENCHMARKS.md)
+bench:
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); done
+
+clean:
+	rm -rf bin var

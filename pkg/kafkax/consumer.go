@@ -1,0 +1,227 @@
+package kafkax
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+)
+
+// Poison is a message that can never be handled, with the reason. It goes to
+// the dead-letter topic and is then committed, so the pipeline moves on.
+type Poison struct {
+	Message kafka.Message
+	Err     error
+}
+
+// Handler processes one batch of messages, in offset order per partition.
+//
+// It returns the poison messages among them. A non-nil error means a
+// transient failure (the store or Kafka is down): the whole batch is retried
+// with backoff and nothing is committed, so handlers must be idempotent.
+type Handler func(ctx context.Context, batch []kafka.Message) (poison []Poison, err error)
+
+// ConsumerConfig configures a Consumer.
+type ConsumerConfig struct {
+	Kafka     Config
+	Transport *kafka.Transport
+	Topic     string
+	GroupID   string
+	DLQTopic  string
+	// DLQ writes dead letters; usually the process's shared writer.
+	DLQ *kafka.Writer
+	// MaxBatch and MaxWait bound a batch: it is handed over when it holds
+	// MaxBatch messages or MaxWait after its first message arrived.
+	MaxBatch int
+	MaxWait  time.Duration
+	Logger   *slog.Logger
+	Metrics  prometheus.Registerer
+	// Service names the metric family: newsflow_<service>_consumer_*.
+	Service string
+}
+
+func (c ConsumerConfig) validate() error {
+	var errs []error
+	if c.Topic == "" || c.GroupID == "" || c.DLQTopic == "" {
+		errs = append(errs, errors.New("consumer: topic, group and dead-letter topic are required"))
+	}
+	if c.DLQ == nil || c.Transport == nil || c.Logger == nil || c.Metrics == nil {
+		errs = append(errs, errors.New("consumer: DLQ writer, transport, logger and metrics are required"))
+	}
+	if c.MaxBatch < 1 || c.MaxWait <= 0 {
+		errs = append(errs, fmt.Errorf("consumer: MaxBatch %d and MaxWait %s must be positive", c.MaxBatch, c.MaxWait))
+	}
+	return errors.Join(errs...)
+}
+
+// Consumer runs the at-least-once loop: fetch a batch, hand it to the
+// handler, dead-letter its poison, and only then commit its offsets.
+type Consumer struct {
+	cfg    ConsumerConfig
+	reader *kafka.Reader
+	m      *consumerMetrics
+}
+
+// NewConsumer builds a consumer in the given group. It does not connect until
+// Run.
+func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	m, err := newConsumerMetrics(cfg.Metrics, cfg.Service)
+	if err != nil {
+		return nil, err
+	}
+	log := cfg.Logger.With(slog.String("topic", cfg.Topic), slog.String("group", cfg.GroupID))
+	r := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:  cfg.Kafka.Brokers,
+		GroupID:  cfg.GroupID,
+		Topic:    cfg.Topic,
+		Dialer:   cfg.Kafka.Dialer(),
+		MinBytes: 1,
+		MaxBytes: 16 << 20,
+		MaxWait:  250 * time.Millisecond,
+		// Offsets are committed synchronously by the loop, never in the
+		// background, so a commit always follows durable work.
+		CommitInterval:        0,
+		StartOffset:           kafka.FirstOffset,
+		WatchPartitionChanges: true,
+		ReadBackoffMin:        100 * time.Millisecond,
+		ReadBackoffMax:        2 * time.Second,
+		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) {
+			log.Warn("kafka reader", slog.String("detail", fmt.Sprintf(msg, args...)))
+		}),
+	})
+	return &Consumer{cfg: cfg, reader: r, m: m}, nil
+}
+
+// Run consumes until ctx is done. An unfinished batch is left uncommitted and
+// will be delivered again, to this process or another member of the group.
+func (c *Consumer) Run(ctx context.Context, h Handler) error {
+	go c.watchLag(ctx)
+	for {
+		batch, err := c.fetch(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("fetch from %s: %w", c.cfg.Topic, err)
+		}
+		poison, ok := c.handle(ctx, batch, h)
+		if !ok {
+			return nil
+		}
+		if !c.retry(ctx, "dead-letter", func() error { return c.deadLetter(ctx, poison) }) {
+			return nil
+		}
+		if !c.retry(ctx, "commit", func() error { return c.reader.CommitMessages(ctx, batch...) }) {
+			return nil
+		}
+		c.m.consumed.Add(float64(len(batch)))
+		c.m.deadLettered.Add(float64(len(poison)))
+	}
+}
+
+// fetch blocks for the first message, then gathers more until the batch is
+// full or MaxWait has passed.
+func (c *Consumer) fetch(ctx context.Context) ([]kafka.Message, error) {
+	first, err := c.reader.FetchMessage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	batch := []kafka.Message{first}
+	wctx, cancel := context.WithTimeout(ctx, c.cfg.MaxWait)
+	defer cancel()
+	for len(batch) < c.cfg.MaxBatch {
+		m, err := c.reader.FetchMessage(wctx)
+		if err != nil {
+			break // the wait is over or ctx is done; hand over what we have
+		}
+		batch = append(batch, m)
+	}
+	return batch, nil
+}
+
+func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, h Handler) ([]Poison, bool) {
+	var poison []Poison
+	ok := c.retry(ctx, "handle batch", func() error {
+		start := time.Now()
+		var err error
+		poison, err = h(ctx, batch)
+		c.m.batchSeconds.Observe(time.Since(start).Seconds())
+		c.m.batchSize.Observe(float64(len(batch)))
+		return err
+	})
+	return poison, ok
+}
+
+// retry runs op until it succeeds or ctx is done, backing off exponentially
+// from 100 ms to 30 s. It reports whether op succeeded.
+func (c *Consumer) retry(ctx context.Context, what string, op func() error) bool {
+	wait := 100 * time.Millisecond
+	for {
+		err := op()
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		c.m.retries.WithLabelValues(what).Inc()
+		c.cfg.Logger.Warn("transient failure, retrying", slog.String("op", what),
+			slog.String("topic", c.cfg.Topic), slog.Duration("backoff", wait), slog.Any("error", err))
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 30*time.Second)
+	}
+}
+
+// Headers set on dead letters, beside the original message's own headers.
+const (
+	HeaderDLQError     = "dlq_error"
+	HeaderDLQTopic     = "dlq_source_topic"
+	HeaderDLQPartition = "dlq_source_partition"
+	HeaderDLQOffset    = "dlq_source_offset"
+	HeaderDLQService   = "dlq_service"
+)
+
+func (c *Consumer) deadLetter(ctx context.Context, poison []Poison) error {
+	if len(poison) == 0 {
+		return nil
+	}
+	msgs := make([]kafka.Message, len(poison))
+	for i, p := range poison {
+		m := p.Message
+		c.cfg.Logger.Warn("dead-lettering message", slog.String("topic", m.Topic),
+			slog.Int("partition", m.Partition), slog.Int64("offset", m.Offset), slog.Any("error", p.Err))
+		headers := append([]kafka.Header(nil), m.Headers...)
+		headers = append(headers,
+			kafka.Header{Key: HeaderDLQError, Value: []byte(p.Err.Error())},
+			kafka.Header{Key: HeaderDLQTopic, Value: []byte(m.Topic)},
+			kafka.Header{Key: HeaderDLQPartition, Value: []byte(strconv.Itoa(m.Partition))},
+			kafka.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(m.Offset, 10))},
+			kafka.Header{Key: HeaderDLQService, Value: []byte(c.cfg.Service)},
+		)
+		msgs[i] = kafka.Message{Topic: c.cfg.DLQTopic, Key: m.Key, Value: m.Value, Headers: headers}
+	}
+	if err := c.cfg.DLQ.WriteMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("write %d dead letters to %s: %w", len(msgs), c.cfg.DLQTopic, err)
+	}
+	return nil
+}
+
+// Close leaves the consumer group.
+func (c *Consumer) Close() error {
+	if err := c.reader.Close(); err != nil {
+		return fmt.Errorf("close reader of %s: %w", c.cfg.Topic, err)
+	}
+	return nil
+}
