@@ -45,7 +45,7 @@ func TestPipelineEndToEnd(t *testing.T) {
 
 	dir := t.TempDir()
 	feedList := filepath.Join(dir, "feeds.yaml")
-	if err := os.WriteFile(feedList, feedfarm.FeedList(farm.URL, "1m"), 0o644); err != nil {
+	if err := os.WriteFile(feedList, feedfarm.FeedList(farm.URL, "2s"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	addr := map[string]string{"fetcher": freeAddr(t), "enricher": freeAddr(t), "indexer": freeAddr(t), "api": freeAddr(t)}
@@ -56,19 +56,21 @@ func TestPipelineEndToEnd(t *testing.T) {
 			"INDEXER_STORE=sqlite:"+filepath.Join(dir, "newsflow.db"))),
 		start(t, bin, "enricher", append(common, "ENRICHER_METRICS_ADDR="+addr["enricher"])),
 		start(t, bin, "fetcher", append(common,
-			"FETCHER_METRICS_ADDR="+addr["fetcher"], "FETCHER_FEEDS="+feedList, "FETCHER_ALLOW_HOSTS=127.0.0.1")),
+			"FETCHER_METRICS_ADDR="+addr["fetcher"], "FETCHER_FEEDS="+feedList, "FETCHER_ALLOW_HOSTS=127.0.0.1",
+			"FETCHER_MIN_INTERVAL=1s")),
 	}
 
 	articles := waitForArticles(t, addr["api"], sampleItems, 2*time.Minute)
 	checkArticles(t, articles)
 
-	// Let a second round of polls happen: conditional GETs must not publish
-	// anything again.
 	for name, a := range addr {
 		if name != "api" {
 			waitReady(t, name, a)
 		}
 	}
+	// Let every feed be polled again: the conditional GETs must come back
+	// 304 and publish nothing twice.
+	waitMetric(t, addr["fetcher"], `newsflow_fetcher_polls_total{result="not_modified"}`, 2*float64(len(feedfarm.Feeds)), time.Minute)
 	want := map[string]map[string]float64{
 		"fetcher":  {"newsflow_fetcher_articles_published_total": sampleItems},
 		"enricher": {"newsflow_enricher_articles_total": sampleItems, "newsflow_enricher_consumer_messages_total": sampleItems},
@@ -248,6 +250,18 @@ func waitForArticles(t *testing.T, api string, n int, within time.Duration) []ev
 	}
 }
 
+// waitMetric waits until a metric (summed over labels) reaches at least min.
+func waitMetric(t *testing.T, addr, name string, min float64, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for scrape(t, addr)[name] < min {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s stayed below %v for %s", name, min, within)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
 func waitReady(t *testing.T, name, addr string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -286,8 +300,8 @@ func getJSON(ctx context.Context, url string, v any) error {
 	return json.NewDecoder(resp.Body).Decode(v)
 }
 
-// scrape reads a /metrics endpoint and sums each metric family over its
-// labels.
+// scrape reads a /metrics endpoint. It records every series under its full
+// name with labels, and each metric name summed over its labels.
 func scrape(t *testing.T, addr string) map[string]float64 {
 	t.Helper()
 	resp, err := http.Get("http://" + addr + "/metrics")
@@ -302,13 +316,14 @@ func scrape(t *testing.T, addr string) map[string]float64 {
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		name, rest, _ := strings.Cut(line, " ")
-		if i := strings.IndexByte(name, '{'); i >= 0 {
-			name = name[:i]
-			_, rest, _ = strings.Cut(line[strings.LastIndexByte(line, '}'):], " ")
-		}
+		i := strings.LastIndexByte(line, ' ')
+		series, value := line[:i], line[i+1:]
 		var v float64
-		if _, err := fmt.Sscan(rest, &v); err == nil {
+		if _, err := fmt.Sscan(value, &v); err != nil {
+			continue
+		}
+		out[series] = v
+		if name, _, labelled := strings.Cut(series, "{"); labelled {
 			out[name] += v
 		}
 	}
