@@ -4,6 +4,7 @@
 MODULES  := pkg services/fetcher services/enricher services/indexer e2e
 SERVICES := fetcher enricher indexer
 GO       ?= go
+KAFKA    := deploy/local/kafka.sh
 EVAL_DIR ?= $(CURDIR)/../shared/data/eval
 
 .PHONY: all build run demo test test-short test-integration bench eval generate vet tidy check-modules clean
@@ -30,6 +31,18 @@ test:
 		echo "== go test $$m"; \
 		(cd $$m && $(GO) test -race -count=1 -shuffle=on ./...); \
 	done
+
+## test-integration: every module's integration tests against a real Kafka 4.x broker
+## (deploy/local/kafka.sh), started here and stopped afterwards unless it was already running
+test-integration:
+	@if $(KAFKA) status >/dev/null 2>&1; then keep=1; else keep=0; fi; \
+	trap '[ $$keep = 1 ] || $(KAFKA) stop' EXIT; trap 'exit 130' INT TERM; \
+	$(KAFKA) start || exit 1; \
+	set -a; eval "$$($(KAFKA) env)"; set +a; \
+	status=0; for m in $(MODULES); do \
+		echo "== go test -run Integration $$m"; \
+		(cd $$m && $(GO) test -race -count=1 -run Integration ./...) || status=1; \
+	done; exit $$status
 
 ## test-short: the unit tests only (skips the end-to-end test)
 test-short:
