@@ -1,0 +1,341 @@
+package casualty
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+type tokKind uint8
+
+const (
+	tWord     tokKind = iota + 1
+	tNum              // digits, with thousands commas or a decimal point
+	tCompound         // digits glued to letters or a hyphen: "25-year-old", "5pm", "10th"
+	tPunct
+)
+
+// token is one word, number or punctuation rune of a sentence. Offsets are
+// bytes into the text.
+type token struct {
+	start, end int32
+	kind       tokKind
+	// lex is the lexicon entry of a word, -1 when the word is unknown and
+	// lexPending until the word's sentence is read (see resolve).
+	lex int32
+	// cap says the word starts with an upper-case letter.
+	cap bool
+	// punct is the punctuation byte (0 for non-ASCII punctuation).
+	punct byte
+	// val is the value of a tNum token.
+	val float64
+	// dec says a tNum token has a fractional part.
+	dec bool
+	// hyph says a word has a hyphen inside: "twenty-two".
+	hyph bool
+	// h is a word's lexicon hash, kept for the deferred lookup.
+	h uint64
+}
+
+// sentence is a run of tokens [lo, hi) and its byte span [start, end).
+type sentence struct {
+	lo, hi     int
+	start, end int
+	// flags is the union of the sentence's word roles: a sentence without
+	// a cue is skipped.
+	flags uint64
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+
+// letterAt reports whether a letter starts at s[i], and its byte width.
+func letterAt(s string, i int) (bool, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return isASCIILetter(c), 1
+	}
+	r, w := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsMark(r), w
+}
+
+// apostropheAt reports an apostrophe (ASCII or U+2019) at s[i] and its width.
+func apostropheAt(s string, i int) int {
+	if s[i] == '\'' {
+		return 1
+	}
+	if s[i] == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x99 {
+		return 3
+	}
+	return 0
+}
+
+// wordCharAt reports whether s[i] continues a word (letter or digit).
+func wordCharAt(s string, i int) (bool, int) {
+	if isDigit(s[i]) {
+		return true, 1
+	}
+	return letterAt(s, i)
+}
+
+// tokenize splits text into tokens and sentences, appending to the given
+// buffers, and looks each word up in the lexicon.
+func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]token, []sentence) {
+	sentLo, sentStart, sentFlags := len(toks), -1, uint64(0)
+	flush := func(end int) {
+		if len(toks) > sentLo {
+			sents = append(sents, sentence{lo: sentLo, hi: len(toks), start: sentStart, end: end, flags: sentFlags})
+		}
+		sentLo, sentStart, sentFlags = len(toks), -1, 0
+	}
+	i := 0
+	for i < len(text) {
+		c := text[i]
+		switch {
+		case c == '\n' || c == '\r':
+			flush(i)
+			i++
+			continue
+		case c == ' ' || c == '\t' || c == '\f' || c == '\v':
+			i++
+			continue
+		case c == 0xC2 && i+1 < len(text) && text[i+1] == 0xA0: // no-break space
+			i += 2
+			continue
+		}
+		if sentStart < 0 {
+			sentStart = i
+		}
+		start := i
+		switch {
+		case isDigit(c):
+			t := token{start: int32(i), kind: tNum, lex: -1}
+			v, frac, div := 0.0, false, 1.0
+			for i < len(text) {
+				d := text[i]
+				switch {
+				case isDigit(d):
+					if frac {
+						div *= 10
+						v += float64(d-'0') / div
+					} else {
+						v = v*10 + float64(d-'0')
+					}
+					i++
+					continue
+				case d == ',' && !frac && threeDigits(text, i+1):
+					i++
+					continue
+				case d == '.' && !frac && i+1 < len(text) && isDigit(text[i+1]):
+					frac = true
+					i++
+					continue
+				}
+				break
+			}
+			t.val, t.dec = v, frac
+			// Digits glued to letters or a hyphenated word are not counts.
+			if i < len(text) {
+				glued := false
+				if ok, _ := letterAt(text, i); ok {
+					glued = true
+				} else if text[i] == '-' && i+1 < len(text) {
+					if ok, _ := wordCharAt(text, i+1); ok {
+						glued = x.gluedWord(text, i+1)
+					}
+				}
+				if glued {
+					t.kind = tCompound
+					for i < len(text) {
+						if ok, w := wordCharAt(text, i); ok {
+							i += w
+						} else if text[i] == '-' && i+1 < len(text) && isWordStart(text, i+1) {
+							i++
+						} else {
+							break
+						}
+					}
+				}
+			}
+			t.end = int32(i)
+			toks = append(toks, t)
+		default:
+			if ok, w := letterAt(text, i); ok {
+				// The lexicon hash is computed while scanning: lower-cased
+				// ASCII, the curly apostrophe read as '. Words with other
+				// non-ASCII letters are not in the lexicon.
+				h, ascii := uint64(fnvOffset), c < utf8.RuneSelf
+				hPre, pre := uint64(0), -1 // hash before an apostrophe: "soldier's"
+				hyph := false
+				if ascii {
+					h = (h ^ uint64(lower(c))) * fnvPrime
+				}
+				i += w
+				for i < len(text) {
+					d := text[i]
+					if d < utf8.RuneSelf {
+						if isDigit(d) || isASCIILetter(d) {
+							h = (h ^ uint64(lower(d))) * fnvPrime
+							i++
+							continue
+						}
+						if d == '-' && i+1 < len(text) && isWordStart(text, i+1) {
+							h = (h ^ '-') * fnvPrime
+							hyph = true
+							i++
+							continue
+						}
+					} else if ok, w := letterAt(text, i); ok {
+						ascii = false
+						i += w
+						continue
+					}
+					if a := apostropheAt(text, i); a > 0 && i+a < len(text) {
+						if ok, _ := letterAt(text, i+a); ok {
+							hPre, pre = h, i
+							h = (h ^ '\'') * fnvPrime
+							i += a
+							continue
+						}
+					}
+					break
+				}
+				t := token{start: int32(start), end: int32(i), kind: tWord, lex: -1, h: h, hyph: hyph}
+				t.cap = c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf && isUpperAt(text, start)
+				if ascii && i-start <= 3*maxWord {
+					// Only possible cue words are looked up now; the rest
+					// wait until their sentence turns out to have a cue.
+					t.lex = lexPending
+					if x.maybeCue(h) {
+						t.lex = x.findHash(h, text[start:i])
+					}
+					if t.lex < 0 && pre > 0 && i-pre <= 4 && (text[i-1] == 's' || text[i-1] == 'S') && x.maybeCue(hPre) {
+						t.lex = x.findHash(hPre, text[start:pre])
+					}
+					if t.lex == -1 {
+						t.lex = lexPending
+					}
+				}
+				if t.lex >= 0 {
+					if f := x.lex[t.lex].flags; f&cueFlags != 0 {
+						sentFlags |= f
+					} else {
+						t.lex = lexPending // found by the possessive path; resolve again
+					}
+				}
+				toks = append(toks, t)
+				continue
+			}
+			w := 1
+			if c >= utf8.RuneSelf {
+				_, w = utf8.DecodeRuneInString(text[i:])
+			}
+			t := token{start: int32(i), end: int32(i + w), kind: tPunct, lex: -1}
+			if w == 1 {
+				t.punct = c
+			} else if apostropheAt(text, i) > 0 {
+				t.punct = '\''
+			}
+			i += w
+			toks = append(toks, t)
+			if (c == '.' || c == '!' || c == '?') && x.endsSentence(text, i, toks) {
+				flush(i)
+			}
+		}
+	}
+	flush(len(text))
+	return toks, sents
+}
+
+func isWordStart(s string, i int) bool {
+	ok, _ := wordCharAt(s, i)
+	return ok
+}
+
+func isUpperAt(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsUpper(r)
+}
+
+func threeDigits(s string, i int) bool {
+	if i+3 > len(s) || !isDigit(s[i]) || !isDigit(s[i+1]) || !isDigit(s[i+2]) {
+		return false
+	}
+	return i+3 == len(s) || !isDigit(s[i+3])
+}
+
+// endsSentence decides whether the stop just consumed (ending at i) closes a
+// sentence: it must be followed by space and then not a lower-case letter, and
+// must not close an abbreviation or an initial.
+func (x *Extractor) endsSentence(text string, i int, toks []token) bool {
+	if i < len(text) {
+		c := text[i]
+		if c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '"' && c != '\'' && c != ')' && c < utf8.RuneSelf {
+			return false
+		}
+	}
+	j := i
+	for j < len(text) && (text[j] == ' ' || text[j] == '"' || text[j] == '\'' || text[j] == ')') {
+		j++
+	}
+	if j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
+		return false
+	}
+	if text[i-1] != '.' || len(toks) < 2 {
+		return true
+	}
+	prev := toks[len(toks)-2]
+	if prev.kind != tWord || prev.end != toks[len(toks)-1].start {
+		return true
+	}
+	if prev.end-prev.start == 1 {
+		return false // an initial: "S. Khan"
+	}
+	if prev.lex == lexPending {
+		prev.lex = x.lookup(text[prev.start:prev.end])
+	}
+	if prev.lex >= 0 && x.lex[prev.lex].flags&fAbbrev != 0 {
+		return false
+	}
+	return true
+}
+
+// gluedWord decides whether the word at text[i:] after "25-" belongs to the
+// number ("25-year-old", "5-member") or is a new word after a dash, as in
+// Reuters' "UPDATE 2-Eleven die": capitalised words that are not units start
+// anew.
+func (x *Extractor) gluedWord(text string, i int) bool {
+	if c := text[i]; c < 'A' || c > 'Z' {
+		return true
+	}
+	j := i
+	for j < len(text) && isASCIILetter(text[j]) {
+		j++
+	}
+	k := x.lookup(text[i:j])
+	return k >= 0 && x.lex[k].flags&fUnit != 0
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// lexPending marks a word not looked up yet.
+const lexPending = -2
+
+// resolve looks up the pending words of tokens [lo, hi).
+func (x *Extractor) resolve(text string, toks []token) {
+	for i := range toks {
+		t := &toks[i]
+		if t.lex != lexPending {
+			continue
+		}
+		w := text[t.start:t.end]
+		if t.lex = x.findHash(t.h, w); t.lex < 0 && len(w) > 2 && (w[len(w)-1] == 's' || w[len(w)-1] == 'S') {
+			t.lex = x.lookup(w) // a possessive: "soldier's"
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package casualty
+
+import (
+	"strings"
+
+	"github.com/newsflow/newsflow/pkg/events"
+)
+
+// Totals reconciles an article's figures into the numbers an analyst would
+// quote, one per kind.
+//
+// The same toll is often repeated (headline and body, lead and summary), so
+// figures in different sentences are not added: the total is the largest
+// sentence total. When the title states a figure of a kind, the title's
+// figure is the one quoted: it names the article's event, while the body
+// also carries side incidents; a vague title ("scores dead") defers to the
+// body's numbers, and a body sentence that repeats the title's number
+// within a larger sum completes it. Within a sentence, distinct victim groups add
+// ("3 soldiers and 5 militants were killed" is 8), and a figure without a
+// group or with a generic one ("9 people") covers the specific ones beside
+// it. A figure whose evidence nests inside another's ("9 killed, including 4
+// civilians") is a part of it and never adds. Background figures, told in a
+// sentence that names a past year ("In 2010, 76 were killed", "last year"),
+// do not count.
+func Totals(figs []events.Casualty) events.Totals {
+	// Which figures count at all is decided once, not per kind.
+	var buf [32]bool
+	skip := buf[:0]
+	if len(figs) > len(buf) {
+		skip = make([]bool, 0, len(figs))
+	}
+	for i, f := range figs {
+		skip = append(skip, f.Count <= 0 || nested(figs, i) || historical(f.EvidenceText))
+	}
+	var t events.Totals
+	for _, k := range events.Kinds {
+		n := total(figs, skip, k, true, 0)
+		if n == 0 {
+			n = total(figs, skip, k, false, 0)
+		} else {
+			// The body may complete the title: "3 soldiers killed" over
+			// "3 soldiers and 2 militants were killed" is 5.
+			n = max(n, total(figs, skip, k, false, n))
+		}
+		t.Set(k, n)
+	}
+	return t
+}
+
+// total is the reconciled figure of one kind over the title (titleOnly) or
+// over every field: the largest sentence total, where a sentence's total is
+// the larger of its generic figure and the sum of its specific groups. With
+// contains > 0 only sentences holding a figure of that count are read.
+func total(figs []events.Casualty, skip []bool, kind events.Kind, titleOnly bool, contains int) int {
+	best := 0
+	for i, f := range figs {
+		if skip[i] || f.Kind != kind || titleOnly && (f.Evidence.Field != events.FieldTitle || f.Qualifier == qVague) {
+			continue
+		}
+		if firstInSentence(figs, skip, i, kind) != i {
+			continue // its sentence was summed with the first figure
+		}
+		generic, specific, found := 0, 0, contains == 0
+		for j := i; j < len(figs); j++ {
+			g := figs[j]
+			if skip[j] || g.Kind != kind || g.Evidence != f.Evidence {
+				continue
+			}
+			found = found || g.Count == contains
+			if groupCategory(g.Group) == "" {
+				generic = max(generic, g.Count)
+			} else {
+				specific += g.Count
+			}
+		}
+		if found {
+			best = max(best, generic, specific)
+		}
+	}
+	return best
+}
+
+// firstInSentence is the index of the first counted figure of a kind with
+// the same evidence as figure i.
+func firstInSentence(figs []events.Casualty, skip []bool, i int, kind events.Kind) int {
+	for j := 0; j < i; j++ {
+		if !skip[j] && figs[j].Kind == kind && figs[j].Evidence == figs[i].Evidence {
+			return j
+		}
+	}
+	return i
+}
+
+// nested says figure i's evidence lies strictly inside the evidence of
+// another figure of the same kind: it is a part of that figure.
+func nested(figs []events.Casualty, i int) bool {
+	f := figs[i].Evidence
+	for j, g := range figs {
+		if j == i || g.Kind != figs[i].Kind {
+			continue
+		}
+		e := g.Evidence
+		if e.Field == f.Field && e.Start <= f.Start && f.End <= e.End && (e.End-e.Start) > (f.End-f.Start) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupCategory maps a victim group to the category that reconciles it
+// across sentences; "" for a generic or missing group.
+func groupCategory(group string) string {
+	if group == "" {
+		return ""
+	}
+	l := defaultExtractor().lexicon
+	c, ok := l.groups[group]
+	if !ok {
+		return group
+	}
+	switch c {
+	case catGeneric:
+		return ""
+	case catSecurity:
+		return "security"
+	case catMilitant:
+		return "militants"
+	case catCivilian:
+		return "civilians"
+	case catOthers:
+		return "others"
+	}
+	return group
+}
+
+// historical says a sentence tells of the past: it names a year ("In 2010",
+// "since 2013") or says "last year", "years ago", "previous year". One pass
+// over the bytes: Totals runs it on every figure.
+func historical(text string) bool {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case (c == '1' || c == '2') && i+4 <= len(text):
+			if i > 0 && (isDigit(text[i-1]) || text[i-1] == ',' || text[i-1] == '.') {
+				continue
+			}
+			if !isDigit(text[i+1]) || !isDigit(text[i+2]) || !isDigit(text[i+3]) {
+				continue
+			}
+			if i+4 < len(text) && (isDigit(text[i+4]) || text[i+4] == ',' && i+5 < len(text) && isDigit(text[i+5])) {
+				continue
+			}
+			y := int(c-'0')*1000 + int(text[i+1]-'0')*100 + int(text[i+2]-'0')*10 + int(text[i+3]-'0')
+			// A year, unless it counts something: "2000 people".
+			if y >= 1900 && y <= 2100 && !startsWithPeopleWord(strings.TrimLeft(text[i+4:], " ")) {
+				return true
+			}
+		case (c == 'y' || c == 'Y') && i+4 <= len(text) && strings.EqualFold(text[i:i+4], "year"):
+			before := text[:i]
+			if hasSuffixFold(before, "last ") || hasSuffixFold(before, "previous ") || hasPrefixFold(text[i+4:], "s ago") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+func startsWithPeopleWord(s string) bool {
+	for _, w := range []string{"people", "persons", "families", "civilians", "soldiers", "troops", "militants", "others", "residents", "villagers", "workers", "children", "women", "men"} {
+		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,146 @@
+// Package enrich owns the turning of a raw article into an enriched one: it
+// runs the casualty extractor over the title and body, then the toponym
+// extractor with the casualty evidence as anchors for the event's focus, and
+// ties each casualty figure to the place its evidence names.
+package enrich
+
+import (
+	"time"
+
+	"github.com/newsflow/newsflow/pkg/events"
+	"github.com/newsflow/newsflow/services/enricher/internal/casualty"
+	"github.com/newsflow/newsflow/services/enricher/internal/gazetteer"
+	"github.com/newsflow/newsflow/services/enricher/internal/toponym"
+)
+
+// Enricher enriches articles. It is safe for concurrent use.
+type Enricher struct {
+	places  *toponym.Extractor
+	figures *casualty.Extractor
+	version string
+	now     func() time.Time
+}
+
+// New builds an Enricher over a loaded gazetteer. version is written into
+// every enriched article.
+func New(g *gazetteer.Gazetteer, version string) *Enricher {
+	return &Enricher{
+		places:  toponym.New(g),
+		figures: casualty.New(),
+		version: version,
+		now:     time.Now,
+	}
+}
+
+// WithClock returns a copy of e that stamps EnrichedAt from now; tests pass
+// a fixed clock so output is deterministic.
+func (e *Enricher) WithClock(now func() time.Time) *Enricher {
+	c := *e
+	c.now = now
+	return &c
+}
+
+// Version is the enricher version stamped on every article.
+func (e *Enricher) Version() string { return e.version }
+
+// Enrich returns a enriched copy of a. Slices in the result are never nil,
+// so they encode as [] rather than null.
+func (e *Enricher) Enrich(a events.RawArticle) events.EnrichedArticle {
+	bodyField, body := a.Body()
+	figs := e.figures.Extract(events.FieldTitle, a.Title)
+	figs = append(figs, e.figures.Extract(bodyField, body)...)
+
+	anchors := make([]events.Span, 0, len(figs))
+	for _, f := range figs {
+		if f.Count > 0 {
+			anchors = append(anchors, f.Evidence)
+		}
+	}
+	res := e.places.Extract(toponym.Document{
+		Title:       a.Title,
+		Body:        body,
+		BodyField:   bodyField,
+		CountryHint: a.CountryHint,
+		Anchors:     anchors,
+	})
+	linkPlaces(figs, res.Locations)
+	if res.Focus == nil {
+		res.Focus = figurePlace(figs)
+	}
+
+	out := events.EnrichedArticle{
+		RawArticle:      a,
+		Locations:       res.Locations,
+		Places:          res.Places,
+		Casualties:      figs,
+		Totals:          casualty.Totals(figs),
+		Focus:           res.Focus,
+		EnricherVersion: e.version,
+		EnrichedAt:      e.now().UTC(),
+	}
+	if out.Locations == nil {
+		out.Locations = []events.Location{}
+	}
+	if out.Places == nil {
+		out.Places = []events.PlaceCount{}
+	}
+	if out.Casualties == nil {
+		out.Casualties = []events.Casualty{}
+	}
+	return out
+}
+
+// linkPlaces sets each figure's Place to the most specific place mentioned
+// inside its evidence span: a town over its province over its country
+// ("bomb kills four in Pakistan's Karachi" is Karachi).
+func linkPlaces(figs []events.Casualty, locs []events.Location) {
+	for i := range figs {
+		ev := figs[i].Evidence
+		best, bestRank := -1, -1
+		for j, l := range locs {
+			if l.Field != ev.Field || l.Start < ev.Start || l.End > ev.End {
+				continue
+			}
+			if r := specificity(l.FeatureCode); r > bestRank {
+				best, bestRank = j, r
+			}
+		}
+		if best >= 0 {
+			p := locs[best].Place
+			figs[i].Place = &p
+		}
+	}
+}
+
+// specificity ranks GeoNames feature codes from country (lowest) to
+// populated place (highest).
+func specificity(code string) int {
+	switch {
+	case code == "":
+		return 0
+	case len(code) >= 3 && code[:3] == "PCL", code == "TERR":
+		return 1
+	case code == "ADM1", code == "RGN", code == "LCTY":
+		return 2
+	case len(code) >= 3 && code[:3] == "ADM":
+		return 3
+	}
+	return 4
+}
+
+// figurePlace is the place of the largest figure that names one: the focus
+// when the toponym extractor found none of its own.
+func figurePlace(figs []events.Casualty) *events.Place {
+	var best *events.Casualty
+	for i := range figs {
+		f := &figs[i]
+		if f.Place != nil && f.Count > 0 && (best == nil || f.Count > best.Count) {
+			best = f
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	p := *best.Place
+	return &p
+}

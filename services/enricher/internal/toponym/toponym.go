@@ -1,0 +1,872 @@
+// Package toponym owns place recognition and resolution in article text:
+// finding the place names in a title and body, choosing which place each one
+// means, and choosing the place where the reported event happened (the focus).
+//
+// Recognition is one pass over the text: a tokenizer that lower-cases and
+// hashes as it goes, then a lookup of token n-grams (up to six tokens) in a
+// hash index of gazetteer names. Guards against common words, people's names
+// and addresses decide which matches are places. Resolution scores each
+// candidate place by its prior (feature type, population) and its context
+// (countries and divisions mentioned elsewhere, "City, Province" patterns,
+// the feed's country hint).
+package toponym
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/newsflow/newsflow/pkg/events"
+	"github.com/newsflow/newsflow/services/enricher/internal/gazetteer"
+)
+
+// Document is the text to read, with what is known about it.
+type Document struct {
+	Title       string
+	Body        string
+	BodyField   events.Field // events.FieldText or events.FieldSummary
+	CountryHint string       // ISO2 or ""
+	// Anchors are spans of casualty evidence: where the event is told. They
+	// help choose the focus.
+	Anchors []events.Span
+}
+
+// Result is what Extract found.
+type Result struct {
+	// Locations are the mentions in reading order (title first); offsets are
+	// UTF-8 byte offsets into the field they name.
+	Locations []events.Location
+	// Places are the distinct places, most mentioned first.
+	Places []events.PlaceCount
+	// Focus is where the reported event happened; nil if nothing credible.
+	Focus *events.Place
+}
+
+// Extractor recognises and resolves places. It is safe for concurrent use
+// after construction.
+type Extractor struct {
+	g    *gazetteer.Gazetteer
+	ix   *index
+	pool sync.Pool
+
+	// words classifies the words the guards look at, one lookup per token.
+	words     map[uint64]wordClass
+	typeWords map[uint64]typeWord
+
+	info      []entryInfo
+	countryID map[string]uint16
+	borders   []border
+}
+
+// border is the line between two neighbours that a report of cross-border
+// fire between them is about, when it names no closer place.
+type border struct {
+	a, b  uint16 // country ids
+	entry int32
+}
+
+// borderLines pairs neighbours with the curated line between them.
+var borderLines = []struct{ a, b, id string }{
+	{"IN", "PK", "curated:line-of-control"},
+	{"AF", "PK", "curated:durand-line"},
+	{"CN", "IN", "curated:line-of-actual-control"},
+	{"BD", "IN", "curated:india-bangladesh-border"},
+}
+
+// typeWord is a word after a name that says what kind of place it is:
+// "Ambala district", "Hubli city".
+type typeWord uint8
+
+const (
+	typeNone typeWord = iota
+	typeDistrict
+	typeProvince
+	typeCity
+)
+
+// New builds the name index over g; it takes a few hundred milliseconds.
+func New(g *gazetteer.Gazetteer) *Extractor {
+	e := &Extractor{
+		g:         g,
+		ix:        buildIndex(g),
+		words:     wordClasses(),
+		typeWords: map[uint64]typeWord{},
+	}
+	for w, t := range map[string]typeWord{
+		"district": typeDistrict, "districts": typeDistrict, "county": typeDistrict, "parish": typeDistrict, "agency": typeDistrict, "tehsil": typeDistrict,
+		"province": typeProvince, "state": typeProvince, "region": typeProvince, "division": typeProvince,
+		"city": typeCity, "town": typeCity, "village": typeCity, "area": typeCity, "township": typeCity,
+	} {
+		e.typeWords[hashString(w)] = t
+	}
+	e.buildInfo()
+	for _, bl := range borderLines {
+		for i := range g.Entries {
+			if g.Entries[i].ID == bl.id {
+				e.borders = append(e.borders, border{e.countryID[bl.a], e.countryID[bl.b], int32(i)})
+				break
+			}
+		}
+	}
+	e.pool.New = func() any { return &scratch{} }
+	return e
+}
+
+type scratch struct {
+	toks     [2][]token
+	mentions []mention
+	ctx      context
+}
+
+type mention struct {
+	field      int // 0 title, 1 body
+	tokA, tokB int
+	start, end int
+	cands      []cand
+	key        uint64 // hash of the lower-cased name tokens
+	sentStart  bool
+	locative   bool
+	speech     bool
+	dateline   bool
+	typeWord   typeWord
+	strong     bool    // some candidate is a country, first-level division, region or demonym
+	country    bool    // some candidate is a country, continent or demonym
+	demonym    bool    // every candidate is a demonym
+	recog      float64 // how sure we are this is a place at all
+	best       int32
+	second     float64
+	score      float64
+	dropped    bool
+	person     bool
+	nameLike   bool // dropped after a capitalised word, as in "Denzel Washington"
+	unknown    bool // a capitalised name after "in", "at", "village" that the gazetteer lacks
+	small      bool // only small places outside South Asia: kept only with support
+	support    bool // "City, Region" or a type word backs it
+}
+
+type caseMode uint8
+
+const (
+	caseMixed caseMode = iota
+	caseUpper          // all-caps headline: capitals say nothing
+	caseLower          // lower-cased text: nothing to go by either
+)
+
+func detectCase(toks []token) caseMode {
+	var capTok, lowTok, upTok int
+	for _, t := range toks {
+		switch {
+		case t.flags&hasLower == 0 && t.flags&allUpper != 0:
+			upTok++
+		case t.flags&capFirst != 0:
+			capTok++
+		case t.flags&hasLower != 0:
+			lowTok++
+		}
+	}
+	switch {
+	case upTok+capTok+lowTok == 0:
+		return caseMixed
+	case lowTok == 0 && capTok <= upTok/3:
+		return caseUpper
+	case capTok == 0 && upTok == 0:
+		return caseLower
+	}
+	return caseMixed
+}
+
+// Extract reads one document.
+func (e *Extractor) Extract(d Document) Result {
+	s := e.pool.Get().(*scratch)
+	defer e.pool.Put(s)
+	bodyField := d.BodyField
+	if bodyField == "" {
+		bodyField = events.FieldText
+	}
+	texts := [2]string{d.Title, d.Body}
+	s.mentions = s.mentions[:0]
+	for f := range 2 {
+		s.toks[f] = tokenize(s.toks[f][:0], texts[f])
+		mode := detectCase(s.toks[f])
+		s.mentions = e.recognise(s.mentions, f, texts[f], s.toks[f], mode)
+	}
+	ms := s.mentions
+	if len(ms) == 0 {
+		return Result{}
+	}
+	e.resolve(ms, d.CountryHint, &s.ctx)
+	var res Result
+	kept := 0
+	for i := range ms {
+		if !ms[i].dropped {
+			kept++
+		}
+	}
+	if kept == 0 {
+		return res
+	}
+	res.Locations = make([]events.Location, 0, kept)
+	for i := range ms {
+		m := &ms[i]
+		if m.dropped {
+			continue
+		}
+		if m.unknown {
+			m.best = e.enclosing(ms, i, d.CountryHint)
+			// Elsewhere the gazetteer holds every place of 1,000 people; in
+			// South Asia villages are missing, so only there is an unknown
+			// capitalised name after "in" likely a place.
+			if m.best < 0 || !e.info[m.best].sa {
+				m.best = -1
+				m.dropped = true
+				continue
+			}
+		}
+		ent := &e.g.Entries[m.best]
+		field := events.FieldTitle
+		if m.field == 1 {
+			field = bodyField
+		}
+		res.Locations = append(res.Locations, events.Location{
+			Place:      ent.Place,
+			Span:       events.Span{Field: field, Start: m.start, End: m.end},
+			Text:       texts[m.field][m.start:m.end],
+			Confidence: m.confidence(),
+		})
+	}
+	if len(res.Locations) == 0 {
+		return res
+	}
+	res.Places = places(res.Locations, ms)
+	res.Focus = e.focus(ms, d.Anchors, bodyField, d.CountryHint)
+	if res.Focus != nil && res.Focus.FeatureCode == "PCLI" {
+		if b := e.borderFocus(ms, s.toks); b >= 0 {
+			p := e.g.Entries[b].Place
+			res.Focus = &p
+		}
+	}
+	return res
+}
+
+// borderFocus handles reports that name only countries: "Indian shelling
+// kills two Pakistani villagers" happened on the border between them. It
+// returns the border's entry when two neighbours are named and the text
+// speaks of the border or of fire across it, else -1.
+func (e *Extractor) borderFocus(ms []mention, toks [2][]token) int32 {
+	var ids [2]uint16
+	n := 0
+	for i := range ms {
+		m := &ms[i]
+		if m.dropped || m.best < 0 || m.unknown {
+			continue
+		}
+		inf := &e.info[m.best]
+		if inf.kind != kindCountry {
+			return -1 // a closer place is named
+		}
+		if n < 2 && (n == 0 || ids[0] != inf.country) {
+			ids[n] = inf.country
+			n++
+		}
+	}
+	if n < 2 {
+		return -1
+	}
+	for _, b := range e.borders {
+		if !(b.a == ids[0] && b.b == ids[1] || b.a == ids[1] && b.b == ids[0]) {
+			continue
+		}
+		for _, ts := range toks {
+			for _, t := range ts {
+				if e.class(t.hash)&wBorder != 0 {
+					return b.entry
+				}
+			}
+		}
+	}
+	return -1
+}
+
+func (m *mention) confidence() float64 {
+	if m.unknown {
+		return m.recog
+	}
+	return round2(m.recog * confidence(m.score-m.second))
+}
+
+// enclosing places a name the gazetteer lacks at the nearest place the text
+// names around it: the next place in its sentence ("Segra under Naggal
+// constituency in Ambala district"), else the previous one, else the
+// feed's country. Its confidence stays low.
+func (e *Extractor) enclosing(ms []mention, i int, hint string) int32 {
+	m := &ms[i]
+	for j := i + 1; j < len(ms) && ms[j].field == m.field; j++ {
+		if ms[j].dropped || ms[j].unknown || ms[j].best < 0 || ms[j].demonym {
+			continue
+		}
+		if ms[j].start-m.end < 120 {
+			return ms[j].best
+		}
+		break
+	}
+	for j := i - 1; j >= 0; j-- {
+		if ms[j].dropped || ms[j].unknown || ms[j].best < 0 || ms[j].demonym {
+			continue
+		}
+		return ms[j].best
+	}
+	if c, ok := e.g.Country(hint); ok && hint != "" {
+		return int32(c)
+	}
+	return -1
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// confidence maps the score margin over the runner-up to (0.5, 1).
+func confidence(margin float64) float64 {
+	return 0.5 + 0.5*math.Tanh(margin/3)
+}
+
+// places counts the kept mentions (parallel to locs) per place.
+func places(locs []events.Location, ms []mention) []events.PlaceCount {
+	var ids [64]int32
+	out := make([]events.PlaceCount, 0, min(len(locs), 16))
+	k := 0
+next:
+	for i := range ms {
+		m := &ms[i]
+		if m.dropped {
+			continue
+		}
+		l := &locs[k]
+		k++
+		if m.unknown {
+			continue // counted under its own name nowhere: it is not in the gazetteer
+		}
+		for j := range out {
+			if (j < len(ids) && ids[j] == m.best) || (j >= len(ids) && out[j].ID == l.ID) {
+				out[j].Mentions++
+				continue next
+			}
+		}
+		if len(out) < len(ids) {
+			ids[len(out)] = m.best
+		}
+		out = append(out, events.PlaceCount{Place: l.Place, Mentions: 1})
+	}
+	slices.SortStableFunc(out, func(a, b events.PlaceCount) int { return cmp.Compare(b.Mentions, a.Mentions) })
+	return out
+}
+
+func (e *Extractor) class(h uint64) wordClass { return e.words[h] }
+
+// recognise finds name matches in one field and applies the guards that need
+// only local context.
+func (e *Extractor) recognise(ms []mention, field int, text string, toks []token, mode caseMode) []mention {
+	first := len(ms)
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if mode == caseMixed && t.flags&(capFirst|allUpper) == 0 {
+			continue
+		}
+		h := uint64(hashSeed)
+		bestN, bestK := 0, span{}
+		var bestKey uint64
+		for n := 1; n <= maxNameTokens && i+n <= len(toks); n++ {
+			tj := toks[i+n-1]
+			if n > 1 && tj.gap > gapJoin {
+				break
+			}
+			h = combine(h, tj.hash)
+			if !e.ix.prefix.has(h) {
+				break
+			}
+			if !e.ix.whole.has(h) {
+				continue
+			}
+			if k, ok := e.ix.keys[h]; ok {
+				// In mixed case a lower-case word inside a name must be
+				// lower-case in the name too: "Jammu and Kashmir",
+				// "Pakistan-administered Kashmir", not "Quetta police".
+				if mode == caseMixed && n > 1 && !e.caseFits(e.ix.list(k), text, toks[i:i+n]) {
+					continue
+				}
+				bestN, bestK, bestKey = n, k, h
+			}
+		}
+		if bestN == 0 {
+			if n := e.unknownPlace(toks, i, mode); n > 0 {
+				ms = append(ms, mention{field: field, tokA: i, tokB: i + n, start: int(t.start), end: int(toks[i+n-1].end), best: -1, unknown: true, recog: 0.25})
+				i += n - 1
+			}
+			continue
+		}
+		m := mention{field: field, tokA: i, tokB: i + bestN, start: int(t.start), end: int(toks[i+bestN-1].end), key: bestKey, best: -1}
+		m.cands = e.filterCase(e.ix.list(bestK), text[m.start:m.end], mode)
+		if len(m.cands) == 0 {
+			continue
+		}
+		for _, c := range m.cands {
+			if c.flags&candDotted != 0 && m.end < len(text) && text[m.end] == '.' {
+				m.end++
+				break
+			}
+		}
+		i += bestN - 1
+		ms = append(ms, m)
+	}
+	for j := first; j < len(ms); j++ {
+		if !ms[j].unknown {
+			e.guard(ms[first:], j-first, text, toks, mode)
+		}
+	}
+	// A name seen as a person's once ("Asif Ali Zardari") is a person's
+	// everywhere in the field, unless it is a country or province.
+	for j := first; j < len(ms); j++ {
+		if !ms[j].person && !ms[j].nameLike {
+			continue
+		}
+		for k := first; k < len(ms); k++ {
+			if ms[k].key != ms[j].key {
+				continue
+			}
+			// After "Denzel Washington", "Washington said" is him too.
+			if ms[k].person || !ms[k].strong && ms[j].person || ms[k].speech && !ms[k].locative && !ms[k].country {
+				ms[k].dropped = true
+			}
+		}
+	}
+	return ms
+}
+
+// unknownPlace recognises a place the gazetteer lacks, in mixed-case text:
+// capitalised words right after "in", "at", "near", "from" or "village" that
+// are not common words or people's names ("shot at village Segra", "in
+// Osmanpura"). It returns how many tokens the name spans, or 0.
+func (e *Extractor) unknownPlace(toks []token, i int, mode caseMode) int {
+	if mode != caseMixed || i == 0 || toks[i].gap != gapSpace {
+		return 0
+	}
+	prev := toks[i-1]
+	if prev.flags&(capFirst|allUpper) != 0 || prev.hash != hIn && prev.hash != hAt && prev.hash != hNear &&
+		prev.hash != hFrom && prev.hash != hVillage && prev.hash != hUnder {
+		return 0
+	}
+	n, people := 0, 0
+	for j := i; j < len(toks) && n < 4; j++ {
+		t := toks[j]
+		if n > 0 && t.gap != gapSpace {
+			break
+		}
+		if t.flags&capFirst == 0 || t.flags&(hasLower|hasDigit) != hasLower {
+			break
+		}
+		c := e.class(t.hash)
+		if c&wLocality != 0 && n > 0 {
+			// "Gandhi Chowk", "Tarkhan Majra Village", "Khazipet Mandal":
+			// a locality word ends the name and vouches for it.
+			return n + 1
+		}
+		if c&(wCommon|wTitle|wOrg|wStreet) != 0 {
+			break
+		}
+		if c&wPerson != 0 {
+			people++
+		}
+		n++
+	}
+	if n == 0 || people > 0 {
+		return 0
+	}
+	// A name followed by a capitalised word we stopped at is an
+	// organisation or a person ("at Mysore University", "from John Smith").
+	if j := i + n; j < len(toks) && toks[j].gap == gapSpace && toks[j].flags&capFirst != 0 {
+		return 0
+	}
+	return n
+}
+
+var (
+	hIn      = hashString("in")
+	hAt      = hashString("at")
+	hNear    = hashString("near")
+	hFrom    = hashString("from")
+	hVillage = hashString("village")
+	hUnder   = hashString("under")
+	hOf      = hashString("of")
+	hAll     = hashString("all")
+)
+
+// caseFits reports whether some candidate name writes every lower-case
+// token of the text in lower case as well.
+func (e *Extractor) caseFits(cs []cand, text string, toks []token) bool {
+	lower := false
+	for _, t := range toks[1:] {
+		if t.flags&(capFirst|allUpper) == 0 {
+			lower = true
+		}
+	}
+	if !lower {
+		return true
+	}
+	for _, c := range cs {
+		if nameCaseFits(c.name, text, toks) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameCaseFits compares the case of the first letter of each word of name
+// with the tokens; only a lower-case text word needs a lower-case name word.
+func nameCaseFits(name, text string, toks []token) bool {
+	w := 0
+	for i := 0; i < len(name) && w < len(toks); {
+		c := name[i]
+		if !isAlnumASCII(c) && c < 0x80 {
+			i++
+			continue
+		}
+		lowerName := c >= 'a' && c <= 'z'
+		if toks[w].flags&(capFirst|allUpper) == 0 && !lowerName && !(c >= '0' && c <= '9') {
+			return false
+		}
+		for i < len(name) && (isAlnumASCII(name[i]) || name[i] >= 0x80) {
+			i++
+		}
+		w++
+	}
+	return true
+}
+
+// filterCase drops exact-case candidates ("US") whose text differs in case
+// ("us"), except in all-caps text where case says nothing.
+func (e *Extractor) filterCase(cs []cand, surface string, mode caseMode) []cand {
+	exact := false
+	for _, c := range cs {
+		if c.flags&candExactCase != 0 {
+			exact = true
+			break
+		}
+	}
+	if !exact {
+		return cs
+	}
+	out := make([]cand, 0, len(cs))
+	for _, c := range cs {
+		if c.flags&candExactCase != 0 {
+			if mode == caseLower {
+				continue
+			}
+			if mode == caseMixed && !sameLetters(c.name, surface) {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// sameLetters compares the letters and digits of a and b, case-sensitively.
+func sameLetters(a, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) && !isAlnumASCII(a[i]) && a[i] < 0x80 {
+			i++
+		}
+		for j < len(b) && !isAlnumASCII(b[j]) && b[j] < 0x80 {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		i++
+		j++
+	}
+}
+
+func (e *Extractor) entryStrong(c cand) bool {
+	return c.flags&candDemonym != 0 || e.info[c.entry].strong
+}
+
+// smallPop is the population under which a place outside South Asia needs
+// support from the text (its province or country mentioned) to count.
+const smallPop = 15000
+
+func (e *Extractor) maxPopAll(cs []cand) int64 {
+	var p int64
+	for _, c := range cs {
+		inf := &e.info[c.entry]
+		if !inf.town {
+			return math.MaxInt64 // divisions and regions are not small places
+		}
+		p = max(p, inf.pop)
+	}
+	return p
+}
+
+// maxPop is the largest population among the candidates below country and
+// first-level division.
+func (e *Extractor) maxPop(cs []cand) int64 {
+	var p int64
+	for _, c := range cs {
+		if inf := &e.info[c.entry]; inf.kind != kindCountry && inf.kind != kindADM1 {
+			p = max(p, inf.pop)
+		}
+	}
+	return p
+}
+
+// guard decides whether a match is a place at all, from its neighbours.
+func (e *Extractor) guard(field []mention, idx int, text string, toks []token, mode caseMode) {
+	m := &field[idx]
+	a, b := toks[m.tokA], m.tokB
+	m.sentStart = a.gap == gapSentence
+	m.recog = 1
+	m.demonym = true
+	alt := true
+	for _, c := range m.cands {
+		if c.flags&candAlt == 0 {
+			alt = false
+		}
+		if e.entryStrong(c) {
+			m.strong = true
+		}
+		if inf := &e.info[c.entry]; c.flags&candDemonym != 0 || inf.kind == kindCountry || inf.cont {
+			m.country = true
+		}
+		if c.flags&candDemonym == 0 {
+			m.demonym = false
+		}
+	}
+	single := m.tokB-m.tokA == 1
+	aC := e.class(a.hash)
+	common := single && aC&wCommon != 0
+	person := single && aC&wPerson != 0
+	var prev, next *token
+	var pC, nC wordClass
+	if m.tokA > 0 && a.gap <= gapJoin {
+		prev = &toks[m.tokA-1]
+		pC = e.class(prev.hash)
+	}
+	if b < len(toks) && toks[b].gap <= gapJoin {
+		next = &toks[b]
+		nC = e.class(next.hash)
+	}
+	if prev != nil && pC&wLocative != 0 {
+		m.locative = true
+	} else if m.tokA > 1 && prev != nil && pC&wCommon != 0 && toks[m.tokA-1].gap <= gapJoin && (e.class(toks[m.tokA-2].hash)&wLocative != 0) {
+		m.locative = true // "in the Swat valley", "near the border"
+	}
+	if next != nil {
+		if nC&wSpeech != 0 {
+			m.speech = true
+		}
+		m.typeWord = e.typeWords[next.hash]
+	}
+	// "MUMBAI, India (AP) -": an all-caps name opening the field.
+	// "MUZAFFARABAD:" too; a name followed by anything else is a headline word.
+	if m.tokA == 0 && a.flags&allUpper != 0 && mode == caseMixed && a.end-a.start > 2 &&
+		(b == len(toks) || toks[b].gap == gapComma || toks[b].gap == gapSentence) {
+		m.dateline = true
+	}
+	commaSupport := b < len(toks) && toks[b].gap == gapComma && e.commaSupports(m, toks[b].start, field, idx)
+	m.support = commaSupport || m.typeWord != typeNone
+	if !m.strong && e.maxPopAll(m.cands) < smallPop && !e.inSouthAsia(m.cands) {
+		m.small = true
+	}
+	dotted := false
+	for _, c := range m.cands {
+		if c.flags&candDotted != 0 && m.end > 0 && text[m.end-1] == '.' {
+			dotted = true // "La.", "W.Va.": exact case and the dot, no common word
+		}
+	}
+	if dotted {
+		m.strong, common, person = true, false, false
+	}
+	if (common || person) && m.strong {
+		// "North" is a region of Cameroon and "Centre" one of France: a
+		// common word names a country or a continent, not a division.
+		m.strong = false
+		for _, c := range m.cands {
+			if inf := &e.info[c.entry]; c.flags&candDemonym != 0 || inf.kind == kindCountry || inf.cont {
+				m.strong = true
+			}
+		}
+	}
+	// In mixed-case text a word in capitals running into lower-case words is
+	// an acronym ("BUTA announces strike"), unless it is a code name ("FATA").
+	if mode == caseMixed && single && a.flags&allUpper != 0 && a.end-a.start > 1 && !m.dateline &&
+		next != nil && next.gap == gapSpace && next.flags&capFirst == 0 && next.flags&hasLower != 0 {
+		exact := false
+		for _, c := range m.cands {
+			if c.flags&candExactCase != 0 {
+				exact = true
+			}
+		}
+		if !exact {
+			m.dropped = true
+			return
+		}
+	}
+	if alt && !commaSupport {
+		// Only another language's name matches ("Grenade" is French for
+		// Granada): a place only where nothing else could be meant.
+		if m.sentStart || mode != caseMixed {
+			m.dropped = true
+			return
+		}
+		m.recog = 0.6
+	}
+
+	if mode == caseMixed {
+		if prev != nil {
+			// "Times Of India", "All India Radio": a country inside an
+			// organisation's name in title case says nothing of where.
+			if prev.flags&capFirst != 0 && prev.gap != gapSentence && (prev.hash == hAll ||
+				prev.hash == hOf && m.tokA > 1 && toks[m.tokA-2].flags&capFirst != 0 && e.class(toks[m.tokA-2].hash)&wOrg != 0) {
+				m.dropped = true
+				return
+			}
+			if pC&wTitle != 0 && !m.strong {
+				m.person, m.dropped = true, true
+				return
+			}
+			if pC&wPerson != 0 && !m.strong {
+				m.person, m.dropped = true, true // "Nawaz Sharif"
+				return
+			}
+			// "Nawaz Sharif", "Phoolan Devi": a capitalised word that is
+			// neither common, a qualifier nor a place makes this a name.
+			if prev.flags&capFirst != 0 && pC&(wCommon|wQualifier|wConnector|wLocative|wTitle) == 0 &&
+				!e.isPlaceEnd(field, idx) && !m.country {
+				m.dropped, m.nameLike = true, true // weak evidence: this mention only
+				return
+			}
+		}
+		// "Ripley said", "Taylor told reporters": a small place name
+		// that speaks is a person, here and elsewhere in the field.
+		if single && m.speech && !m.locative && !m.strong && e.maxPop(m.cands) < 1000000 {
+			m.person, m.dropped = true, true
+			return
+		}
+		if next != nil && next.flags&capFirst != 0 {
+			if nC&wStreet != 0 && !m.strong {
+				m.dropped = true
+				return
+			}
+			// "Mysore University", "Calcutta Stock Exchange": a place naming
+			// an institution is part of its name. Only the next word counts:
+			// "Ohio State University" still says Ohio.
+			if nC&wOrg != 0 && !m.country {
+				m.dropped = true
+				return
+			}
+			// "Wal-Mart", "Coca-Cola": a hyphenated compound with a word
+			// that is not a place is a name of something else.
+			if next.gap == gapJoin && text[toks[b].start-1] == '-' && !m.strong && !e.startsMention(field, idx) {
+				m.dropped = true
+				return
+			}
+			if person && nC&wCommon == 0 && !m.strong {
+				m.person, m.dropped = true, true
+				return
+			}
+		}
+		switch {
+		case m.strong && !common && !person:
+		case commaSupport:
+			m.recog = 0.9
+		case common || person:
+			pop := e.maxPop(m.cands)
+			switch {
+			case m.strong && !m.sentStart:
+				m.recog = 0.8
+			case m.locative && pop >= 50000:
+				m.recog = 0.7
+			default:
+				m.dropped = true
+			}
+		}
+		return
+	}
+	// Without case, a name must be a known place word, not a common one.
+	if common || person {
+		if !(m.strong && !person) {
+			m.dropped = true
+			return
+		}
+	}
+	if prev != nil && (pC&wPerson != 0 || pC&wTitle != 0) && !m.strong {
+		m.dropped = true
+		return
+	}
+	switch {
+	case m.strong, commaSupport:
+	case e.maxPop(m.cands) >= 100000:
+		m.recog = 0.7
+	case (m.locative || m.typeWord != typeNone) && e.inSouthAsia(m.cands):
+		m.recog = 0.6
+	default:
+		m.dropped = true
+	}
+}
+
+func (e *Extractor) inSouthAsia(cs []cand) bool {
+	for _, c := range cs {
+		if e.info[c.entry].sa {
+			return true
+		}
+	}
+	return false
+}
+
+// startsMention reports a match starting right after mention idx.
+func (e *Extractor) startsMention(field []mention, idx int) bool {
+	return idx+1 < len(field) && field[idx+1].tokA == field[idx].tokB
+}
+
+// isPlaceEnd reports a kept place ending just before mention idx ("Karachi
+// Lahore" in a list), which means a capitalised neighbour is no first name.
+func (e *Extractor) isPlaceEnd(field []mention, idx int) bool {
+	return idx > 0 && field[idx-1].tokB == field[idx].tokA && !field[idx-1].dropped
+}
+
+// commaSupports reports "Name, Region" where Region, the next match, is a
+// country or division containing one of Name's candidates.
+func (e *Extractor) commaSupports(m *mention, at int32, field []mention, idx int) bool {
+	if idx+1 >= len(field) || field[idx+1].start != int(at) {
+		return false
+	}
+	n := &field[idx+1]
+	for _, c := range m.cands {
+		for _, r := range n.cands {
+			if e.contains(r, c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// contains reports whether candidate outer's place contains inner's.
+func (e *Extractor) contains(outer, inner cand) bool {
+	o, in := &e.info[outer.entry], &e.info[inner.entry]
+	if o.country == 0 || o.country != in.country || outer.entry == inner.entry {
+		return false
+	}
+	switch o.kind {
+	case kindCountry:
+		return in.kind != kindCountry
+	case kindADM1:
+		return in.admin1 == outer.entry && in.kind != kindADM1
+	case kindADM2:
+		return o.admin2 != 0 && in.admin2 == o.admin2 && in.kind != kindADM2
+	}
+	return false
+}
