@@ -2,12 +2,15 @@
 # modules listed in go.work; there is no root module.
 
 MODULES  := pkg services/fetcher services/enricher services/indexer e2e
+# deploy/validate is a module too, but its Kubernetes dependencies are heavy: it
+# runs in `make validate`, not in every `make test`.
+ALL_MODULES := $(MODULES) deploy/validate
 SERVICES := fetcher enricher indexer
 GO       ?= go
 KAFKA    := deploy/local/kafka.sh
 EVAL_DIR ?= $(CURDIR)/../shared/data/eval
 
-.PHONY: all build run demo test test-short test-integration bench eval generate vet tidy check-modules clean
+.PHONY: all build run demo test test-short test-integration validate bench eval generate vet tidy check-modules clean
 
 all: build
 
@@ -48,9 +51,14 @@ test-integration:
 test-short:
 	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -short -count=1 ./...); done
 
+## validate: offline checks of deploy/: every overlay renders and its objects pass the real
+## CRD schemas (../shared/crds, or CRD_DIR) and built-in types; Dockerfiles match go.work
+validate:
+	cd deploy/validate && $(GO) test -count=1 ./...
+
 ## check-modules: every module builds and vets on its own, without the workspace
 check-modules:
-	@set -e; for m in $(MODULES); do \
+	@set -e; for m in $(ALL_MODULES); do \
 		echo "== GOWORK=off $$m"; \
 		(cd $$m && GOWORK=off $(GO) build ./... && GOWORK=off $(GO) vet ./...); \
 	done
@@ -61,7 +69,7 @@ vet:
 
 ## tidy: go mod tidy in every module, then sync the workspace
 tidy:
-	@set -e; for m in $(MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy); done
+	@set -e; for m in $(ALL_MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy); done
 	$(GO) work sync
 
 ## generate: rebuild the enricher's embedded gazetteer from ../shared/data/geonames
