@@ -72,7 +72,11 @@ func TestPipelineEndToEnd(t *testing.T) {
 	// 304 and publish nothing twice.
 	waitMetric(t, addr["fetcher"], `newsflow_fetcher_polls_total{result="not_modified"}`, 2*float64(len(feedfarm.Feeds)), time.Minute)
 	want := map[string]map[string]float64{
-		"fetcher":  {"newsflow_fetcher_articles_published_total": sampleItems},
+		"fetcher": {
+			"newsflow_fetcher_articles_published_total": sampleItems,
+			// Each sample feed is polled every 2s.
+			"newsflow_fetcher_feed_interval_seconds": 2 * float64(len(feedfarm.Feeds)),
+		},
 		"enricher": {"newsflow_enricher_articles_total": sampleItems, "newsflow_enricher_consumer_messages_total": sampleItems},
 		"indexer":  {"newsflow_indexer_articles_written_total": sampleItems},
 	}

@@ -33,6 +33,7 @@ type metrics struct {
 	duplicates  prometheus.Counter
 	bytes       prometheus.Counter
 	lastSuccess *prometheus.GaugeVec
+	interval    *prometheus.GaugeVec
 	unhealthy   prometheus.Gauge
 	feeds       prometheus.Gauge
 	fulltext    *prometheus.CounterVec
@@ -63,6 +64,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "newsflow_fetcher_feed_last_success_timestamp_seconds", Help: "Unix time of each feed's last successful poll, by feed name.",
 		}, []string{"feed"}),
+		interval: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "newsflow_fetcher_feed_interval_seconds",
+			Help: "Each feed's normal poll interval, by feed name; with the last-success time it tells a silent feed.",
+		}, []string{"feed"}),
 		unhealthy: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "newsflow_fetcher_feeds_unhealthy", Help: "Feeds that failed too many times in a row (still retried slowly).",
 		}),
@@ -77,7 +82,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}),
 	}
 	for _, c := range []prometheus.Collector{m.polls, m.duration, m.itemsSeen, m.published, m.duplicates, m.bytes,
-		m.lastSuccess, m.unhealthy, m.feeds, m.fulltext, m.stateErrors} {
+		m.lastSuccess, m.interval, m.unhealthy, m.feeds, m.fulltext, m.stateErrors} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -123,6 +123,7 @@ func New(o Options) (*Service, error) {
 			fs.loc = loc
 		}
 		s.feeds = append(s.feeds, fs)
+		m.interval.WithLabelValues(fs.label).Set(o.Scheduler.Interval(time.Duration(f.Interval)).Seconds())
 	}
 	m.feeds.Set(float64(len(s.feeds)))
 	return s, nil

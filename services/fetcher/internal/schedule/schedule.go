@@ -109,6 +109,12 @@ func (s *Scheduler) Next(st State, interval time.Duration, o Outcome) (State, ti
 	return st, min(max(d, s.p.Min), s.p.Max)
 }
 
+// Interval is the normal time between polls of a feed configured with iv
+// (zero: the policy's default), clamped to the policy's bounds.
+func (s *Scheduler) Interval(iv time.Duration) time.Duration {
+	return s.interval(iv)
+}
+
 func (s *Scheduler) interval(iv time.Duration) time.Duration {
 	if iv <= 0 {
 		iv = s.p.Interval
