@@ -141,6 +141,8 @@ func TestDecodeRejects(t *testing.T) {
 		"not json":           {body: `{"id": `},
 		"no schema version":  {body: `{"id": "x", "revision": 1}`, want: events.ErrSchemaVersion},
 		"future schema":      {body: `{"schema_version": 99, "id": "x"}`, want: events.ErrSchemaVersion},
+		"future field types": {body: `{"schema_version": 2, "id": 7, "revision": "one"}`, want: events.ErrSchemaVersion},
+		"null":               {body: `null`, want: events.ErrSchemaVersion},
 		"empty id":           {body: `{"schema_version": 1, "id": "", "revision": 1, "published_at": "2026-01-01T00:00:00Z"}`, want: events.ErrInvalid},
 		"zero revision":      {body: `{"schema_version": 1, "id": "x", "published_at": "2026-01-01T00:00:00Z"}`, want: events.ErrInvalid},
 		"no published_at":    {body: `{"schema_version": 1, "id": "x", "revision": 1}`, want: events.ErrInvalid},

@@ -1,7 +1,6 @@
 package events
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,7 +61,7 @@ func message(id string, doc any, ceType, source string, at time.Time) (kafka.Mes
 // DecodeRaw parses and checks a raw article message body.
 func DecodeRaw(body []byte) (RawArticle, error) {
 	var a RawArticle
-	if err := decode(body, &a); err != nil {
+	if err := decode(body, &a, &a.SchemaVersion); err != nil {
 		return a, err
 	}
 	return a, a.validate()
@@ -71,31 +70,35 @@ func DecodeRaw(body []byte) (RawArticle, error) {
 // DecodeEnriched parses and checks an enriched article message body.
 func DecodeEnriched(body []byte) (EnrichedArticle, error) {
 	var a EnrichedArticle
-	if err := decode(body, &a); err != nil {
+	if err := decode(body, &a, &a.SchemaVersion); err != nil {
 		return a, err
 	}
 	return a, a.validate()
 }
 
-func decode(body []byte, v any) error {
-	var probe struct {
-		SchemaVersion *int `json:"schema_version"`
-	}
-	if err := json.Unmarshal(body, &probe); err != nil {
-		return fmt.Errorf("decode article: %w", err)
-	}
-	if probe.SchemaVersion == nil || *probe.SchemaVersion != SchemaVersion {
-		got := "missing"
-		if probe.SchemaVersion != nil {
-			got = fmt.Sprint(*probe.SchemaVersion)
+// decode parses body into v once, then checks the schema version it carried
+// (*version). Only when parsing fails is the version probed on its own, so
+// that a message from a future schema is reported as such rather than as a
+// type error.
+func decode(body []byte, v any, version *int) error {
+	*version = -1
+	err := json.Unmarshal(body, v)
+	if err != nil {
+		var probe struct {
+			SchemaVersion *int `json:"schema_version"`
 		}
-		return fmt.Errorf("decode article: %w: %s (want %d)", ErrSchemaVersion, got, SchemaVersion)
+		if json.Unmarshal(body, &probe) != nil || probe.SchemaVersion == nil || *probe.SchemaVersion == SchemaVersion {
+			return fmt.Errorf("decode article: %w", err)
+		}
+		*version = *probe.SchemaVersion
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("decode article: %w", err)
+	switch *version {
+	case SchemaVersion:
+		return nil
+	case -1:
+		return fmt.Errorf("decode article: %w: missing (want %d)", ErrSchemaVersion, SchemaVersion)
 	}
-	return nil
+	return fmt.Errorf("decode article: %w: %d (want %d)", ErrSchemaVersion, *version, SchemaVersion)
 }
 
 func (a RawArticle) validate() error {

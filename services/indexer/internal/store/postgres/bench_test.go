@@ -1,0 +1,108 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/newsflow/newsflow/services/indexer/internal/store"
+	"github.com/newsflow/newsflow/services/indexer/internal/store/postgres"
+	"github.com/newsflow/newsflow/services/indexer/internal/store/storetest"
+)
+
+// openSchema opens a store in the named schema of POSTGRES_DSN, creating it.
+func openSchema(b *testing.B, schema string, drop bool) store.Store {
+	b.Helper()
+	dsn := os.Getenv("POSTGRES_DSN")
+	if dsn == "" {
+		b.Skip("set POSTGRES_DSN to run")
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
+		b.Fatal(err)
+	}
+	if drop {
+		b.Cleanup(func() {
+			c, err := pgx.Connect(context.Background(), dsn)
+			if err == nil {
+				_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+				c.Close(context.Background())
+			}
+		})
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := postgres.Open(ctx, u.String(), postgres.Options{MaxConns: 4})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+func BenchmarkIntegrationUpsert(b *testing.B) {
+	for _, batch := range []int{100, 500} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			s := openSchema(b, fmt.Sprintf("bench_upsert_%d", time.Now().UnixNano()), true)
+			storetest.BenchUpsert(b, s, 0, batch)
+		})
+	}
+}
+
+// BenchmarkIntegrationQueries queries NEWSFLOW_BENCH_ARTICLES (default
+// 100000) synthetic articles in schema bench_<n>, which is kept between runs.
+func BenchmarkIntegrationQueries(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("NEWSFLOW_BENCH_ARTICLES")); err == nil && v > 0 {
+		n = v
+	}
+	s := openSchema(b, fmt.Sprintf("bench_v2_%d", n), false)
+	ctx := context.Background()
+	syn := storetest.NewSynth(n, storetest.T0)
+	page, err := s.Articles(ctx, store.ArticleQuery{Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(page.Articles) == 0 || page.Articles[0].ID != syn.Article(n-1).ID {
+		b.Logf("filling schema with %d articles", n)
+		rate, err := storetest.Fill(ctx, s, syn, 0, n, 5000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("filled at %.0f articles/s", rate)
+		analyze(b, fmt.Sprintf("bench_v2_%d", n))
+	}
+	storetest.BenchQueries(b, s, storetest.QueryCases(syn, storetest.T0))
+}
+
+// analyze refreshes planner statistics after a bulk fill, as autovacuum
+// would a little later.
+func analyze(b *testing.B, schema string) {
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, os.Getenv("POSTGRES_DSN"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close(ctx)
+	for _, t := range []string{"articles", "article_places", "casualties", "places"} {
+		if _, err := c.Exec(ctx, "ANALYZE "+schema+"."+t); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

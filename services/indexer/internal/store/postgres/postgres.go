@@ -1,0 +1,490 @@
+// Package postgres is the Store for production and for several indexer
+// replicas: a pgx connection pool, set-based batch writes (unnest and COPY),
+// and full-text search with a tsvector column and a GIN index.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/newsflow/newsflow/pkg/events"
+	"github.com/newsflow/newsflow/services/indexer/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationLock is the advisory lock key that serialises migrations when
+// several replicas start at once.
+const migrationLock = 7_320_150_001
+
+// Store is a PostgreSQL-backed store.Store.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Options tunes Open; the zero value is fine.
+type Options struct {
+	// MaxConns caps the pool (default: pgxpool's, or pool_max_conns in the DSN).
+	MaxConns int32
+	// Now is the clock for indexed_at (default time.Now).
+	Now func() time.Time
+}
+
+// Open connects to dsn (a postgres:// URL or key=value string), checks the
+// connection and applies pending migrations.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// The DSN may hold a password: do not echo it.
+		return nil, errors.New("postgres: parse connection string: invalid DSN")
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+	}
+	s := &Store{pool: pool, now: opts.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Ping checks a connection answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("postgres: list migrations: %w", err)
+	}
+	sort.Strings(files)
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: begin migrations: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
+		return fmt.Errorf("postgres: lock migrations: %w", err)
+	}
+	if _, err := tx.Exec(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"); err != nil {
+		return fmt.Errorf("postgres: create schema_migrations: %w", err)
+	}
+	for _, f := range files {
+		version, err := strconv.Atoi(strings.SplitN(filepath.Base(f), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("postgres: migration %s: bad version prefix: %w", f, err)
+		}
+		var applied bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", version).Scan(&applied); err != nil {
+			return fmt.Errorf("postgres: migration %s: %w", f, err)
+		}
+		if applied {
+			continue
+		}
+		body, err := migrations.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("postgres: read migration %s: %w", f, err)
+		}
+		if _, err := tx.Exec(ctx, string(body)); err != nil {
+			return fmt.Errorf("postgres: migration %s: %w", f, err)
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", version, s.now()); err != nil {
+			return fmt.Errorf("postgres: record migration %s: %w", f, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: commit migrations: %w", err)
+	}
+	return nil
+}
+
+// Upsert writes batch in one transaction with a fixed number of statements,
+// whatever the batch size; see store.Store for the rules.
+//
+// Rows of an existing article are locked first, so two replicas writing the
+// same article serialise; Kafka's keyed partitioning normally means only one
+// ever does.
+func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (store.UpsertResult, error) {
+	batch, dropped := store.Dedupe(batch)
+	res := store.UpsertResult{Unchanged: dropped}
+	if len(batch) == 0 {
+		return res, nil
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return store.UpsertResult{}, fmt.Errorf("postgres: begin upsert: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+
+	idList := make([]string, len(batch))
+	for i, a := range batch {
+		if strings.ContainsRune(a.ID, 0) {
+			return store.UpsertResult{}, fmt.Errorf("postgres: article id %q: %w", a.ID, store.ErrInvalidID)
+		}
+		idList[i] = a.ID
+	}
+	stored := map[string]store.Version{}
+	rows, err := tx.Query(ctx, "SELECT id, revision, enricher_version FROM articles WHERE id = ANY($1) FOR UPDATE", idList)
+	if err != nil {
+		return store.UpsertResult{}, fmt.Errorf("postgres: read stored versions: %w", err)
+	}
+	for rows.Next() {
+		var (
+			id string
+			v  store.Version
+		)
+		if err := rows.Scan(&id, &v.Revision, &v.EnricherVersion); err != nil {
+			rows.Close()
+			return store.UpsertResult{}, fmt.Errorf("postgres: scan stored version: %w", err)
+		}
+		stored[id] = v
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return store.UpsertResult{}, fmt.Errorf("postgres: read stored versions: %w", err)
+	}
+
+	var (
+		cols      articleColumns
+		replaced  []string
+		places    = map[string]events.Place{}
+		mentions  [][]any
+		casualtys [][]any
+	)
+	indexedAt := s.now()
+	for _, a := range batch {
+		old, exists := stored[a.ID]
+		if exists && !store.VersionOf(a).Newer(old) {
+			res.Unchanged++
+			continue
+		}
+		art, ms, cs, ps, err := store.Rows(a)
+		if err != nil {
+			return store.UpsertResult{}, fmt.Errorf("postgres: %w", err)
+		}
+		if exists {
+			replaced = append(replaced, a.ID)
+			res.Replaced++
+		} else {
+			res.Inserted++
+			res.New = append(res.New, a)
+		}
+		cols.add(art, indexedAt)
+		for _, p := range ps {
+			places[p.ID] = p
+		}
+		for _, m := range ms {
+			mentions = append(mentions, stripRow([]any{a.ID, m.PlaceID, m.GeonameID, m.Country, m.Admin1, m.Mentions, art.PublishedAt}))
+		}
+		for _, c := range cs {
+			casualtys = append(casualtys, stripRow([]any{a.ID, c.Ord, c.Kind, c.Count, c.Min, c.Max, c.Qualifier, c.Group, c.EvidenceText, c.PlaceID, c.Country, c.Admin1, art.PublishedAt}))
+		}
+	}
+	if res.Inserted+res.Replaced == 0 {
+		return res, nil
+	}
+	if len(replaced) > 0 {
+		for _, table := range []string{"article_places", "casualties"} {
+			if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE article_id = ANY($1)", replaced); err != nil {
+				return store.UpsertResult{}, fmt.Errorf("postgres: delete old %s: %w", table, err)
+			}
+		}
+	}
+	if _, err := tx.Exec(ctx, upsertArticles, cols.args()...); err != nil {
+		return store.UpsertResult{}, fmt.Errorf("postgres: upsert articles: %w", err)
+	}
+	if len(places) > 0 {
+		if _, err := tx.Exec(ctx, upsertPlaces, placeArgs(places)...); err != nil {
+			return store.UpsertResult{}, fmt.Errorf("postgres: upsert places: %w", err)
+		}
+	}
+	if len(mentions) > 0 {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"article_places"},
+			[]string{"article_id", "place_id", "geonameid", "country", "admin1", "mentions", "published_at"},
+			pgx.CopyFromRows(mentions)); err != nil {
+			return store.UpsertResult{}, fmt.Errorf("postgres: copy article places: %w", err)
+		}
+	}
+	if len(casualtys) > 0 {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"casualties"},
+			[]string{"article_id", "ord", "kind", "count", "min", "max", "qualifier", "victim_group", "evidence_text", "place_id", "country", "admin1", "published_at"},
+			pgx.CopyFromRows(casualtys)); err != nil {
+			return store.UpsertResult{}, fmt.Errorf("postgres: copy casualties: %w", err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return store.UpsertResult{}, fmt.Errorf("postgres: commit upsert: %w", err)
+	}
+	return res, nil
+}
+
+const upsertArticles = `
+INSERT INTO articles (id, revision, enricher_version, published_at, enriched_at, indexed_at, source, place_id, country, admin1, admin1_name,
+	lat, lon, killed, injured, arrested, kidnapped, missing, displaced, search, doc)
+SELECT u.id, u.revision, u.enricher_version, u.published_at, u.enriched_at, u.indexed_at, u.source, u.place_id, u.country, u.admin1, u.admin1_name,
+	u.lat, u.lon, u.killed, u.injured, u.arrested, u.kidnapped, u.missing, u.displaced,
+	setweight(to_tsvector('english', u.title), 'A') || to_tsvector('english', u.body), u.doc
+FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+	$12::float8[], $13::float8[], $14::int[], $15::int[], $16::int[], $17::int[], $18::int[], $19::int[], $20::text[], $21::text[], $22::text[])
+	AS u(id, revision, enricher_version, published_at, enriched_at, indexed_at, source, place_id, country, admin1, admin1_name,
+	lat, lon, killed, injured, arrested, kidnapped, missing, displaced, title, body, doc)
+ON CONFLICT (id) DO UPDATE SET
+	revision = excluded.revision, enricher_version = excluded.enricher_version, published_at = excluded.published_at,
+	enriched_at = excluded.enriched_at, indexed_at = excluded.indexed_at, source = excluded.source, place_id = excluded.place_id,
+	country = excluded.country, admin1 = excluded.admin1, admin1_name = excluded.admin1_name, lat = excluded.lat, lon = excluded.lon,
+	killed = excluded.killed, injured = excluded.injured, arrested = excluded.arrested, kidnapped = excluded.kidnapped,
+	missing = excluded.missing, displaced = excluded.displaced, search = excluded.search, doc = excluded.doc`
+
+const upsertPlaces = `
+INSERT INTO places (id, geonameid, name, country, admin1_code, admin1_name, admin2_code, lat, lon, feature_code)
+SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::text[])
+ON CONFLICT (id) DO UPDATE SET geonameid = excluded.geonameid, name = excluded.name, country = excluded.country,
+	admin1_code = excluded.admin1_code, admin1_name = excluded.admin1_name, admin2_code = excluded.admin2_code,
+	lat = excluded.lat, lon = excluded.lon, feature_code = excluded.feature_code`
+
+// articleColumns holds a batch of article rows column by column, the shape
+// unnest wants.
+type articleColumns struct {
+	id, enricherVersion, source, placeID, country, admin1, admin1Name, title, body, doc []string
+	revision, killed, injured, arrested, kidnapped, missing, displaced                  []int
+	published, enriched, indexed                                                        []time.Time
+	lat, lon                                                                            []*float64
+}
+
+func (c *articleColumns) add(a store.ArticleRow, indexedAt time.Time) {
+	z := stripNUL
+	c.id = append(c.id, z(a.ID))
+	c.revision = append(c.revision, a.Revision)
+	c.enricherVersion = append(c.enricherVersion, z(a.EnricherVersion))
+	c.published = append(c.published, a.PublishedAt)
+	c.enriched = append(c.enriched, a.EnrichedAt)
+	c.indexed = append(c.indexed, indexedAt)
+	c.source = append(c.source, z(a.Source))
+	c.placeID = append(c.placeID, z(a.PlaceID))
+	c.country = append(c.country, z(a.Country))
+	c.admin1 = append(c.admin1, z(a.Admin1))
+	c.admin1Name = append(c.admin1Name, z(a.Admin1Name))
+	c.lat = append(c.lat, a.Lat)
+	c.lon = append(c.lon, a.Lon)
+	c.killed = append(c.killed, a.Totals.Killed)
+	c.injured = append(c.injured, a.Totals.Injured)
+	c.arrested = append(c.arrested, a.Totals.Arrested)
+	c.kidnapped = append(c.kidnapped, a.Totals.Kidnapped)
+	c.missing = append(c.missing, a.Totals.Missing)
+	c.displaced = append(c.displaced, a.Totals.Displaced)
+	c.title = append(c.title, z(a.Title))
+	c.body = append(c.body, z(a.Body))
+	c.doc = append(c.doc, string(a.Doc))
+}
+
+func (c *articleColumns) args() []any {
+	return []any{c.id, c.revision, c.enricherVersion, c.published, c.enriched, c.indexed, c.source, c.placeID, c.country, c.admin1, c.admin1Name,
+		c.lat, c.lon, c.killed, c.injured, c.arrested, c.kidnapped, c.missing, c.displaced, c.title, c.body, c.doc}
+}
+
+// stripNUL removes NUL bytes, which PostgreSQL text cannot hold, from the
+// columns used to filter and search; the JSON document keeps them escaped,
+// so the article itself is returned unchanged.
+func stripNUL(s string) string { return strings.ReplaceAll(s, "\x00", "") }
+
+// stripRow applies stripNUL to every string in a COPY row.
+func stripRow(row []any) []any {
+	for i, v := range row {
+		if s, ok := v.(string); ok {
+			row[i] = stripNUL(s)
+		}
+	}
+	return row
+}
+
+func placeArgs(places map[string]events.Place) []any {
+	n := len(places)
+	var (
+		ids, names, countries, a1, a1n, a2, fc = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		gids                                   = make([]int64, 0, n)
+		lats, lons                             = make([]float64, 0, n), make([]float64, 0, n)
+	)
+	keys := make([]string, 0, n)
+	for k := range places {
+		keys = append(keys, k)
+	}
+	// A stable order keeps concurrent batches from deadlocking on place rows.
+	sort.Strings(keys)
+	for _, k := range keys {
+		p := places[k]
+		ids, gids, names, countries = append(ids, stripNUL(p.ID)), append(gids, p.GeonameID), append(names, stripNUL(p.Name)), append(countries, stripNUL(p.Country))
+		a1, a1n, a2 = append(a1, stripNUL(p.Admin1Code)), append(a1n, stripNUL(p.Admin1Name)), append(a2, stripNUL(p.Admin2Code))
+		lats, lons, fc = append(lats, p.Lat), append(lons, p.Lon), append(fc, stripNUL(p.FeatureCode))
+	}
+	return []any{ids, gids, names, countries, a1, a1n, a2, lats, lons, fc}
+}
+
+// dialect is PostgreSQL's SQL: $n parameters, timestamptz, tsvector search.
+type dialect struct{}
+
+func (dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
+func (dialect) Time(t time.Time) any     { return t.UTC() }
+func (dialect) TextJoin() string         { return "" }
+func (dialect) TextMatch(ph string) string {
+	return "a.search @@ plainto_tsquery('english', " + ph + ")"
+}
+
+// TextArg keeps only words, so the result matches what SQLite searches for.
+func (dialect) TextArg(q string) (any, bool) {
+	words := store.Words(q)
+	if len(words) == 0 {
+		return nil, false
+	}
+	return strings.Join(words, " "), true
+}
+
+func (dialect) Day(col string) string {
+	return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+}
+
+// Articles returns one page of articles matching q, newest first.
+func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (store.ArticlePage, error) {
+	query, args, err := store.ArticlesSQL(dialect{}, q)
+	if err != nil {
+		return store.ArticlePage{}, fmt.Errorf("postgres: articles: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return store.ArticlePage{}, fmt.Errorf("postgres: query articles: %w", err)
+	}
+	defer rows.Close()
+	limit := store.PageLimit(q.Limit)
+	var page store.ArticlePage
+	for rows.Next() {
+		var (
+			doc       []byte
+			published time.Time
+			id        string
+		)
+		if err := rows.Scan(&doc, &published, &id); err != nil {
+			return store.ArticlePage{}, fmt.Errorf("postgres: scan article: %w", err)
+		}
+		if len(page.Articles) == limit {
+			last := page.Articles[limit-1]
+			page.Next = &store.Cursor{PublishedAt: last.PublishedAt.UTC().Truncate(time.Microsecond), ID: last.ID}
+			break
+		}
+		var a events.EnrichedArticle
+		if err := json.Unmarshal(doc, &a); err != nil {
+			return store.ArticlePage{}, fmt.Errorf("postgres: decode stored article %s: %w", id, err)
+		}
+		page.Articles = append(page.Articles, a)
+	}
+	if err := rows.Err(); err != nil {
+		return store.ArticlePage{}, fmt.Errorf("postgres: read articles: %w", err)
+	}
+	return page, nil
+}
+
+// Article returns the stored article with id, or store.ErrNotFound.
+func (s *Store) Article(ctx context.Context, id string) (events.EnrichedArticle, error) {
+	var doc []byte
+	err := s.pool.QueryRow(ctx, "SELECT doc FROM articles WHERE id = $1", stripNUL(id)).Scan(&doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return events.EnrichedArticle{}, store.ErrNotFound
+	}
+	if err != nil {
+		return events.EnrichedArticle{}, fmt.Errorf("postgres: article %s: %w", id, err)
+	}
+	var a events.EnrichedArticle
+	if err := json.Unmarshal(doc, &a); err != nil {
+		return events.EnrichedArticle{}, fmt.Errorf("postgres: decode stored article %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// TopPlaces returns the places mentioned by the most articles.
+func (s *Store) TopPlaces(ctx context.Context, q store.PlaceQuery) ([]store.PlaceStat, error) {
+	query, args := store.TopPlacesSQL(dialect{}, q)
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: query top places: %w", err)
+	}
+	defer rows.Close()
+	out := []store.PlaceStat{}
+	for rows.Next() {
+		var st store.PlaceStat
+		p := &st.Place
+		if err := rows.Scan(&p.ID, &p.GeonameID, &p.Name, &p.Country, &p.Admin1Code, &p.Admin1Name, &p.Admin2Code, &p.Lat, &p.Lon, &p.FeatureCode, &st.Articles, &st.Mentions); err != nil {
+			return nil, fmt.Errorf("postgres: scan top place: %w", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: read top places: %w", err)
+	}
+	return out, nil
+}
+
+// CasualtySummary totals casualties by group.
+func (s *Store) CasualtySummary(ctx context.Context, q store.SummaryQuery) ([]store.SummaryGroup, error) {
+	query, args, err := store.SummarySQL(dialect{}, q)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: summary: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: query summary: %w", err)
+	}
+	defer rows.Close()
+	out := []store.SummaryGroup{}
+	for rows.Next() {
+		var (
+			g        store.SummaryGroup
+			t        = &g.Totals
+			lat, lon *float64
+		)
+		if err := rows.Scan(&g.Country, &g.Admin1Code, &g.Admin1Name, &g.Day, &g.Articles,
+			&t.Killed, &t.Injured, &t.Arrested, &t.Kidnapped, &t.Missing, &t.Displaced, &lat, &lon); err != nil {
+			return nil, fmt.Errorf("postgres: scan summary: %w", err)
+		}
+		if lat != nil && lon != nil {
+			g.Lat, g.Lon = lat, lon
+		}
+		store.SummaryKey(&g, q.GroupBy)
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: read summary: %w", err)
+	}
+	return out, nil
+}
