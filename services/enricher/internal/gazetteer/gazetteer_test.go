@@ -148,6 +148,35 @@ func TestCuratedRegions(t *testing.T) {
 
 // TestSouthAsiaDivisions: every first-level division of South Asia, with a
 // point inside its country's rough box.
+// TestDescriptions pins the wire-service descriptions of parts of Pakistan
+// to the places they mean.
+func TestDescriptions(t *testing.T) {
+	g := load(t)
+	for _, tc := range []struct{ name, id string }{
+		{"NW Pakistan", "curated:northwest-pakistan"},
+		{"northwestern Pakistan", "curated:northwest-pakistan"},
+		{"Pakistan's north-west", "curated:northwest-pakistan"},
+		{"southwest Pakistan", "geonames:1183606"},
+		{"Baloch", "geonames:1183606"},
+		{"Sindhi", "geonames:1164807"},
+		{"Kashmiris", "curated:kashmir"},
+		{"tribal areas", "curated:fata"},
+		{"Pak-Afghan border", "curated:durand-line"},
+	} {
+		es := find(g, "PK", tc.name)
+		if tc.id == "curated:kashmir" {
+			es = find(g, "", tc.name)
+		}
+		ok := false
+		for _, e := range es {
+			ok = ok || e.ID == tc.id
+		}
+		if !ok {
+			t.Errorf("%q: want %s among %d matches", tc.name, tc.id, len(es))
+		}
+	}
+}
+
 func TestSouthAsiaDivisions(t *testing.T) {
 	g := load(t)
 	boxes := map[string][4]float64{ // lat min, lat max, lon min, lon max

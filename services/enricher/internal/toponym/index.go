@@ -19,6 +19,8 @@ const (
 	candDemonym                     // "Pakistani": resolves to the country
 	candDotted                      // the name ends with '.', which the span includes
 	candAlt                         // a GeoNames alternate name, often another language's
+	candLower                       // the name starts in lower case ("northwest Pakistan")
+	candNeedCtx                     // a descriptive name ("tribal areas", "Afghan border"): a place only where its country is in view
 )
 
 type cand struct {
@@ -37,6 +39,30 @@ type index struct {
 	cands  []cand
 	prefix bitset
 	whole  bitset
+	// lowerStart holds the first token of curated names that begin in
+	// lower case ("tribal areas", "northwest Pakistan"): in mixed-case text
+	// only these may start a match on a lower-case word.
+	lowerStart smallSet
+}
+
+// smallSet is a one-hash Bloom filter of 4,096 bits for a few dozen keys:
+// it stays in the first-level cache, as it is asked about every lower-case
+// word of mixed-case text.
+type smallSet [64]uint64
+
+func (b *smallSet) slot(h uint64) (int, uint64) {
+	x := (h * 0x9E3779B97F4A7C15) >> (64 - 12)
+	return int(x >> 6), 1 << (x & 63)
+}
+
+func (b *smallSet) add(h uint64) {
+	i, m := b.slot(h)
+	b[i] |= m
+}
+
+func (b *smallSet) has(h uint64) bool {
+	i, m := b.slot(h)
+	return b[i]&m != 0
 }
 
 // bitset is a one-hash Bloom filter over 64-bit keys; 2^21 bits (256 KB)
@@ -75,11 +101,35 @@ type keyed struct {
 func buildIndex(g *gazetteer.Gazetteer) *index {
 	all := make([]keyed, 0, 3*len(g.Entries))
 	prefix, whole := newBitset(), newBitset()
+	var lowerStart smallSet
+	// Demonyms by first token, to spot a region named after a neighbour's
+	// people ("Afghan border" is in Pakistan's news a place in Pakistan).
+	demonymOf := map[uint64]string{}
+	for cc, ns := range g.Demonyms {
+		for _, n := range ns {
+			if t := tokenize(nil, n); len(t) == 1 {
+				demonymOf[t[0].hash] = cc
+			}
+		}
+	}
 	var toks []token
 	add := func(entry int, name string, flags uint8) {
 		toks = tokenize(toks[:0], name)
 		if len(toks) == 0 || len(toks) > maxNameTokens {
 			return
+		}
+		if ent := &g.Entries[entry]; ent.FeatureCode != "PCLI" && flags&(candDemonym|candAlt) == 0 {
+			if c := name[0]; c >= 'a' && c <= 'z' {
+				lowerStart.add(toks[0].hash)
+				flags |= candLower
+			}
+			// Descriptions: no proper name in them ("tribal areas"), or
+			// a neighbour's people's name ("Afghan border").
+			if strings.ToLower(name) == name {
+				flags |= candNeedCtx
+			} else if cc, ok := demonymOf[toks[0].hash]; ok && len(toks) > 1 && cc != ent.Country {
+				flags |= candNeedCtx
+			}
 		}
 		if isExactCase(name) {
 			flags |= candExactCase
@@ -140,7 +190,7 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 		}
 		return cmp.Compare(a.seq, b.seq)
 	})
-	ix := &index{keys: make(map[uint64]span, len(all)/2), cands: make([]cand, 0, len(all)), prefix: prefix, whole: whole}
+	ix := &index{keys: make(map[uint64]span, len(all)/2), cands: make([]cand, 0, len(all)), prefix: prefix, whole: whole, lowerStart: lowerStart}
 	for i := 0; i < len(all); {
 		j := i
 		off := uint32(len(ix.cands))

@@ -2,6 +2,7 @@ package toponym
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/newsflow/newsflow/pkg/events"
@@ -15,6 +16,47 @@ type context struct {
 	country []float64 // by country id; reset through touched
 	touched []uint16
 	admin1  []weight
+	keys    []keyWeight
+	// near lists, for the ambiguous names, each candidate's first- and
+	// second-level division with the name's key, sorted: the places the
+	// article's other names could be near.
+	near  []nearKey
+	nearB []float64 // per candidate of a nearable mention, from mention.nearOff-1
+}
+
+// nearKey packs a division (admin2 hash, or admin1 entry index tagged by
+// nearADM1, folded to 32 bits) over a name key (folded to 32 bits), so the
+// list sorts as plain integers. A fold collision costs one wrong bonus.
+type nearKey = uint64
+
+const nearADM1 = 1 << 31
+
+func packNear(div, key uint64) nearKey { return fold32(div)<<32 | fold32(key) }
+
+func fold32(h uint64) uint64 { return (h ^ h>>32) & 0xFFFFFFFF }
+
+// keyWeight is what one name, however often repeated, adds to the context.
+type keyWeight struct {
+	key   uint64
+	entry int32 // the place the first round chose
+	w     float64
+}
+
+func (c *context) keyIndex(key uint64) int {
+	for i := range c.keys {
+		if c.keys[i].key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// own is what mention key added for its own place: no evidence for itself.
+func (c *context) own(key uint64) float64 {
+	if i := c.keyIndex(key); i >= 0 {
+		return c.keys[i].w
+	}
+	return 0.4
 }
 
 type weight struct {
@@ -40,7 +82,7 @@ func (c *context) addCountry(id uint16, w float64) {
 	if c.country[id] == 0 {
 		c.touched = append(c.touched, id)
 	}
-	c.country[id] = math.Min(1, c.country[id]+w)
+	c.country[id] += w // raw sums: clamped where used, after a mention's own share is taken out
 }
 
 func (c *context) setCountry(id uint16, w float64) {
@@ -68,11 +110,11 @@ func (c *context) addAdmin(key int32, w float64) {
 	}
 	for i := range c.admin1 {
 		if c.admin1[i].key == key {
-			c.admin1[i].w = math.Min(1, c.admin1[i].w+w)
+			c.admin1[i].w += w
 			return
 		}
 	}
-	c.admin1 = append(c.admin1, weight{key, math.Min(1, w)})
+	c.admin1 = append(c.admin1, weight{key, w})
 }
 
 // entryInfo is what scoring needs of an entry, precomputed by New.
@@ -179,6 +221,28 @@ func (e *Extractor) priorOf(ent *gazetteer.Entry) float64 {
 	return 0.8 * lp
 }
 
+func clamp01(x float64) float64 {
+	switch {
+	case x < 0:
+		return 0
+	case x > 1:
+		return 1
+	}
+	return x
+}
+
+// localSupport is the weight of a state, from the article's other names,
+// that makes a town of it a rival to a same-named country the article names
+// nowhere else; foreignCountryPenalty is what the country then loses.
+const (
+	localSupport          = 0.35
+	foreignCountryPenalty = 3
+)
+
+// smallSupport is the weight of its province that the rest of the article
+// must give a small place: the province named, or two other places in it.
+const smallSupport = 0.35
+
 // resolve picks a place for every kept mention, in two rounds: the first
 // uses only what is certain (country names, demonyms, the hint), the second
 // adds the countries and divisions the first round chose.
@@ -203,21 +267,38 @@ func (e *Extractor) resolve(ms []mention, hint string, ctx *context) {
 		}
 		ctx.setCountry(id, 1)
 	}
-	e.score(ms, ctx, false)
-
+	// "tribal areas", "the Afghan border": descriptions that name a place
+	// only in a story about its country (named, or the feed's own).
 	for i := range ms {
 		m := &ms[i]
-		if m.dropped || m.best < 0 {
+		if m.dropped {
 			continue
 		}
-		inf := &e.info[m.best]
-		ctx.addCountry(inf.country, 0.4)
-		if inf.kind == kindADM1 {
-			ctx.addAdmin(m.best, 1)
-		} else {
-			ctx.addAdmin(inf.admin1, 0.4)
+		need := false
+		for _, c := range m.cands {
+			if c.flags&candNeedCtx != 0 && ctx.country[e.info[c.entry].country] < 0.5 {
+				need = true
+				break
+			}
+		}
+		if !need {
+			continue
+		}
+		kept := make([]cand, 0, len(m.cands))
+		for _, c := range m.cands {
+			if c.flags&candNeedCtx == 0 || ctx.country[e.info[c.entry].country] >= 0.5 {
+				kept = append(kept, c)
+			}
+		}
+		m.cands = kept
+		if len(kept) == 0 {
+			m.dropped = true
 		}
 	}
+	e.buildNear(ms, ctx)
+	e.score(ms, ctx, false)
+
+	e.addChoices(ms, ctx)
 	e.score(ms, ctx, true)
 	oneSensePerDiscourse(ms)
 	// A small place counts only when the article is about its province:
@@ -227,7 +308,7 @@ func (e *Extractor) resolve(ms []mention, hint string, ctx *context) {
 		if m.dropped || !m.small || m.support || m.best < 0 {
 			continue
 		}
-		if ctx.admin(e.info[m.best].admin1)-0.4 < 0.5 {
+		if ctx.admin(e.info[m.best].admin1)-ctx.own(m.key) < smallSupport {
 			m.dropped = true
 		}
 	}
@@ -238,8 +319,8 @@ func (e *Extractor) resolve(ms []mention, hint string, ctx *context) {
 func oneSensePerDiscourse(ms []mention) {
 	for i := range ms {
 		m := &ms[i]
-		if m.dropped || m.best < 0 {
-			continue
+		if m.dropped || m.best < 0 || len(m.cands) < 2 {
+			continue // a name with one place has nothing to settle
 		}
 		lead := m
 		for j := range ms {
@@ -269,13 +350,35 @@ func (e *Extractor) score(ms []mention, ctx *context, second bool) {
 		}
 		var own *entryInfo
 		ownADM1 := false
+		ownW := 0.0
 		if second && m.best >= 0 {
 			own = &e.info[m.best]
+			ownW = ctx.own(m.key)
 			ownADM1 = own.kind == kindADM1
+		}
+		// "Jordan" in a Minnesota paper that names Shakopee: a country the
+		// article says nothing else about yields to a town of the state it
+		// is about.
+		localRival := false
+		if second && len(m.cands) > 1 {
+			for _, c := range m.cands {
+				inf := &e.info[c.entry]
+				if inf.kind == kindCountry || inf.admin1 < 0 {
+					continue
+				}
+				aw := ctx.admin(inf.admin1)
+				if own != nil && own.admin1 == inf.admin1 {
+					aw -= ownW
+				}
+				if aw >= localSupport {
+					localRival = true
+					break
+				}
+			}
 		}
 		best, runnerUp := math.Inf(-1), math.Inf(-1)
 		bestEntry := int32(-1)
-		for _, c := range m.cands {
+		for ci, c := range m.cands {
 			inf := &e.info[c.entry]
 			s := inf.prior
 			if c.flags&candAlt != 0 {
@@ -283,9 +386,12 @@ func (e *Extractor) score(ms []mention, ctx *context, second bool) {
 			}
 			cw := ctx.country[inf.country]
 			if own != nil && own.country == inf.country {
-				cw -= 0.4 // a mention is no evidence for itself
+				cw -= ownW // a mention is no evidence for itself
 			}
-			s += 6 * math.Max(cw, 0)
+			s += 6 * clamp01(cw)
+			if localRival && inf.kind == kindCountry && cw <= 0 {
+				s -= foreignCountryPenalty
+			}
 			if inf.kind == kindADM1 {
 				// Towns and counties of a state speak for the state:
 				// "Georgia" in a story about Clarke and Oconee counties.
@@ -294,17 +400,20 @@ func (e *Extractor) score(ms []mention, ctx *context, second bool) {
 				case own != nil && ownADM1 && m.best == c.entry:
 					aw -= 1
 				case own != nil && own.admin1 == c.entry:
-					aw -= 0.4 // "Tbilisi" the city is no evidence for Tbilisi the region
+					aw -= ownW // "Tbilisi" the city is no evidence for Tbilisi the region
 				}
-				s += 3 * math.Max(aw, 0)
+				s += 3 * clamp01(aw)
 			} else if inf.admin1 >= 0 {
 				aw := ctx.admin(inf.admin1)
 				if own != nil && !ownADM1 && own.admin1 == inf.admin1 {
-					aw -= 0.4
+					aw -= ownW
 				}
-				s += 5 * math.Max(aw, 0)
+				s += 5 * clamp01(aw)
 			}
 			s += e.patternBonus(ms, i, c)
+			if m.nearOff > 0 {
+				s += ctx.nearB[int(m.nearOff)-1+ci]
+			}
 			switch m.typeWord {
 			case typeDistrict:
 				if inf.kind == kindADM2 {
@@ -370,6 +479,13 @@ func (e *Extractor) patternBonus(ms []mention, i int, c cand) float64 {
 	return bonus
 }
 
+// A place inside the focus replaces it when its own weight is at least
+// descendMin and descendShare of the focus's own weight.
+const (
+	descendMin   = 0.5
+	descendShare = 0.2
+)
+
 // focus picks where the event happened: the most specific place that the
 // article dwells on, near the casualty evidence, in the title or dateline,
 // after "in"/"near"; not a country that only speaks ("Pakistan says"), not
@@ -421,6 +537,9 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		if m.speech {
 			w *= 0.3
 		}
+		if m.agent {
+			w *= 0.3
+		}
 		// A feed mostly reports its own country: "US drone strike kills 6
 		// in Pakistan" on a Pakistani feed happened in Pakistan.
 		if hintID != 0 && e.info[m.best].country == hintID {
@@ -446,6 +565,12 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 	// A place inherits part of the weight of the places that contain it:
 	// "Miran Shah" in an article about North Waziristan and Pakistan.
 	best, bestScore := -1, 0.0
+	var totalBuf [32]float64
+	total := totalBuf[:0]
+	if len(cands) > len(totalBuf) {
+		total = make([]float64, 0, len(cands))
+	}
+	total = total[:len(cands)]
 	for i, c := range cands {
 		inf := &e.info[c.entry]
 		s := c.score
@@ -466,10 +591,165 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		default:
 			s += 0.9
 		}
+		total[i] = s
 		if best < 0 || s > bestScore || s == bestScore && c.first < cands[best].first {
 			best, bestScore = i, s
 		}
 	}
+	// Several headlines on one event, or a story that names the country
+	// often and the town once: the most specific place consistent with the
+	// winner is the scene, if the text gives it real weight ("Pakistan" six
+	// times, "the southwestern city of Quetta" once).
+	for {
+		next := -1
+		for i, c := range cands {
+			if c.score < descendMin || c.score < descendShare*cands[best].score ||
+				!e.contains(cand{entry: cands[best].entry}, cand{entry: c.entry}) {
+				continue
+			}
+			if next < 0 || total[i] > total[next] || total[i] == total[next] && c.first < cands[next].first {
+				next = i
+			}
+		}
+		if next < 0 {
+			break
+		}
+		best = next
+	}
 	p := e.g.Entries[cands[best].entry].Place
 	return &p
+}
+
+// maxNearCands bounds the names that take part in mutual placement: a name
+// with more places than this ("Springfield") says little and costs much.
+const maxNearCands = 40
+
+func nearable(m *mention) bool {
+	return !m.dropped && len(m.cands) > 1 && len(m.cands) <= maxNearCands && !m.country
+}
+
+// buildNear collects the divisions of every candidate of the ambiguous
+// names. Two ambiguous names that have places in one county or state
+// ("Huntsville" and "Walker County", both in Texas) most likely mean those.
+func (e *Extractor) buildNear(ms []mention, ctx *context) {
+	ctx.near = ctx.near[:0]
+	ctx.nearB = ctx.nearB[:0]
+	// Only two different ambiguous names can place each other, and only a
+	// name whose places lie in different divisions needs placing.
+	var firstKey uint64
+	n, open := 0, false
+	for i := range ms {
+		m := &ms[i]
+		if !nearable(m) {
+			continue
+		}
+		if n == 0 || n == 1 && m.key != firstKey {
+			firstKey = m.key
+			n++
+		}
+		if !open && !e.oneDivision(m.cands) {
+			open = true
+		}
+		if n == 2 && open {
+			break
+		}
+	}
+	if n < 2 || !open {
+		return
+	}
+	for i := range ms {
+		m := &ms[i]
+		if !nearable(m) {
+			continue
+		}
+		for _, c := range m.cands {
+			inf := &e.info[c.entry]
+			if inf.kind == kindCountry || inf.kind == kindADM1 || inf.admin1 < 0 {
+				continue
+			}
+			ctx.near = append(ctx.near, packNear(uint64(inf.admin1)|nearADM1, m.key))
+			if inf.admin2 != 0 {
+				ctx.near = append(ctx.near, packNear(inf.admin2&^nearADM1, m.key))
+			}
+		}
+	}
+	slices.Sort(ctx.near)
+	ctx.near = slices.Compact(ctx.near)
+	// The bonus does not change between rounds: compute it once.
+	for i := range ms {
+		m := &ms[i]
+		if !nearable(m) || e.oneDivision(m.cands) {
+			continue // the bonus would not tell its places apart
+		}
+		m.nearOff = int32(len(ctx.nearB)) + 1
+		for _, c := range m.cands {
+			ctx.nearB = append(ctx.nearB, e.nearBonus(ctx, m.key, &e.info[c.entry]))
+		}
+	}
+}
+
+// nearBonus rewards a candidate for the other ambiguous names with a place
+// in its county (2 each) or state (1 each), up to 4.
+func (e *Extractor) nearBonus(ctx *context, key uint64, inf *entryInfo) float64 {
+	if inf.kind == kindCountry || inf.kind == kindADM1 || inf.admin1 < 0 {
+		return 0
+	}
+	b := float64(countOthers(ctx.near, uint64(inf.admin1)|nearADM1, key))
+	if inf.admin2 != 0 {
+		b += 2 * float64(countOthers(ctx.near, inf.admin2&^nearADM1, key))
+	}
+	return math.Min(b, 4)
+}
+
+// countOthers counts the keys other than key listed under div.
+func countOthers(near []nearKey, div, key uint64) int {
+	d, k := fold32(div), fold32(key)
+	i, _ := slices.BinarySearch(near, d<<32)
+	n := 0
+	for ; i < len(near) && near[i]>>32 == d; i++ {
+		if near[i]&0xFFFFFFFF != k {
+			n++
+		}
+	}
+	return n
+}
+
+// addChoices adds what the chosen places say to the context. Each name
+// speaks once, a little louder when repeated: four mentions of "Palestine"
+// must not outvote "Texas" and the Texas counties about which of two
+// Palestines they are.
+func (e *Extractor) addChoices(ms []mention, ctx *context) {
+	ctx.keys = ctx.keys[:0]
+	for i := range ms {
+		m := &ms[i]
+		if m.dropped || m.best < 0 {
+			continue
+		}
+		k := ctx.keyIndex(m.key)
+		if k < 0 {
+			ctx.keys = append(ctx.keys, keyWeight{key: m.key, entry: m.best, w: 0.4})
+			continue
+		}
+		ctx.keys[k].w = math.Min(ctx.keys[k].w+0.2, 0.8)
+	}
+	for _, kw := range ctx.keys {
+		inf := &e.info[kw.entry]
+		ctx.addCountry(inf.country, kw.w)
+		if inf.kind == kindADM1 {
+			ctx.addAdmin(kw.entry, 1)
+		} else {
+			ctx.addAdmin(inf.admin1, kw.w)
+		}
+	}
+}
+
+// oneDivision reports candidates that all lie in one county of one state.
+func (e *Extractor) oneDivision(cs []cand) bool {
+	a := &e.info[cs[0].entry]
+	for _, c := range cs[1:] {
+		if b := &e.info[c.entry]; b.admin1 != a.admin1 || b.admin2 != a.admin2 {
+			return false
+		}
+	}
+	return true
 }

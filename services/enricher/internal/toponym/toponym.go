@@ -8,7 +8,16 @@
 // and addresses decide which matches are places. Resolution scores each
 // candidate place by its prior (feature type, population) and its context
 // (countries and divisions mentioned elsewhere, "City, Province" patterns,
-// the feed's country hint).
+// the feed's country hint, other ambiguous names with a place in the same
+// county or state); each name counts once as context, however often it is
+// repeated, so a repeated name cannot vouch for itself.
+//
+// Descriptions such as "northwest Pakistan" or "tribal areas" are curated
+// names that may begin in lower case; those without a proper name in them
+// count only where the text names their country. The focus prefers the most
+// specific place consistent with the best-supported one, so several
+// headlines on one event ("... Pakistan" five times, "... Quetta" once) give
+// Quetta.
 package toponym
 
 import (
@@ -128,6 +137,7 @@ type mention struct {
 	sentStart  bool
 	locative   bool
 	speech     bool
+	agent      bool // a country or people that acts: "US drone strike", "Indian shelling"
 	dateline   bool
 	typeWord   typeWord
 	strong     bool    // some candidate is a country, first-level division, region or demonym
@@ -139,10 +149,11 @@ type mention struct {
 	score      float64
 	dropped    bool
 	person     bool
-	nameLike   bool // dropped after a capitalised word, as in "Denzel Washington"
-	unknown    bool // a capitalised name after "in", "at", "village" that the gazetteer lacks
-	small      bool // only small places outside South Asia: kept only with support
-	support    bool // "City, Region" or a type word backs it
+	nameLike   bool  // dropped after a capitalised word, as in "Denzel Washington"
+	unknown    bool  // a capitalised name after "in", "at", "village" that the gazetteer lacks
+	small      bool  // only small places outside South Asia: kept only with support
+	support    bool  // "City, Region" or a type word backs it
+	nearOff    int32 // 1 + offset of its candidates' bonuses in context.nearB; 0 for none
 }
 
 type caseMode uint8
@@ -213,7 +224,7 @@ func (e *Extractor) Extract(d Document) Result {
 			continue
 		}
 		if m.unknown {
-			m.best = e.enclosing(ms, i, d.CountryHint)
+			m.best = e.enclosing(ms, i, s.toks[m.field])
 			// Elsewhere the gazetteer holds every place of 1,000 people; in
 			// South Asia villages are missing, so only there is an unknown
 			// capitalised name after "in" likely a place.
@@ -295,31 +306,43 @@ func (m *mention) confidence() float64 {
 	return round2(m.recog * confidence(m.score-m.second))
 }
 
-// enclosing places a name the gazetteer lacks at the nearest place the text
-// names around it: the next place in its sentence ("Segra under Naggal
-// constituency in Ambala district"), else the previous one, else the
-// feed's country. Its confidence stays low.
-func (e *Extractor) enclosing(ms []mention, i int, hint string) int32 {
+// enclosing places a name the gazetteer lacks at the place the same
+// sentence puts it in: the next place ("Segra under Naggal constituency in
+// Ambala district"), else the previous one ("in Ambala, at Osmanpura").
+// Nothing else vouches for where it is: without such a place it is -1 and
+// the name is dropped, since no location beats a wrong one.
+func (e *Extractor) enclosing(ms []mention, i int, toks []token) int32 {
 	m := &ms[i]
 	for j := i + 1; j < len(ms) && ms[j].field == m.field; j++ {
 		if ms[j].dropped || ms[j].unknown || ms[j].best < 0 || ms[j].demonym {
 			continue
 		}
-		if ms[j].start-m.end < 120 {
+		if ms[j].start-m.end < 120 && !sentenceBreak(toks, m.tokB, ms[j].tokA) {
 			return ms[j].best
 		}
 		break
 	}
-	for j := i - 1; j >= 0; j-- {
+	for j := i - 1; j >= 0 && ms[j].field == m.field; j-- {
 		if ms[j].dropped || ms[j].unknown || ms[j].best < 0 || ms[j].demonym {
 			continue
 		}
-		return ms[j].best
-	}
-	if c, ok := e.g.Country(hint); ok && hint != "" {
-		return int32(c)
+		if !sentenceBreak(toks, ms[j].tokB, m.tokA) {
+			return ms[j].best
+		}
+		break
 	}
 	return -1
+}
+
+// sentenceBreak reports a sentence end between tokens a and b (exclusive
+// of a's gap, inclusive of b's).
+func sentenceBreak(toks []token, a, b int) bool {
+	for k := a; k <= b && k < len(toks); k++ {
+		if toks[k].gap == gapSentence {
+			return true
+		}
+	}
+	return false
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
@@ -368,8 +391,12 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 	first := len(ms)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
+		lowerStart := false
 		if mode == caseMixed && t.flags&(capFirst|allUpper) == 0 {
-			continue
+			if !e.ix.lowerStart.has(t.hash) {
+				continue
+			}
+			lowerStart = true
 		}
 		h := uint64(hashSeed)
 		bestN, bestK := 0, span{}
@@ -393,6 +420,9 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 				if mode == caseMixed && n > 1 && !e.caseFits(e.ix.list(k), text, toks[i:i+n]) {
 					continue
 				}
+				if lowerStart && !lowerFits(e.ix.list(k), text, toks[i:i+n]) {
+					continue
+				}
 				bestN, bestK, bestKey = n, k, h
 			}
 		}
@@ -405,6 +435,16 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 		}
 		m := mention{field: field, tokA: i, tokB: i + bestN, start: int(t.start), end: int(toks[i+bestN-1].end), key: bestKey, best: -1}
 		m.cands = e.filterCase(e.ix.list(bestK), text[m.start:m.end], mode)
+		if lowerStart {
+			// "northwest" alone is a region only where it is not a
+			// direction: not "northwest of Quetta", not "northwest China".
+			// Nor "the southwestern city of Quetta", which names its place.
+			if j := i + bestN; bestN == 1 && j < len(toks) && toks[j].gap <= gapJoin &&
+				(toks[j].hash == hOf || toks[j].flags&(capFirst|allUpper) != 0 || e.typeWords[toks[j].hash] != typeNone) {
+				continue
+			}
+			m.cands = keepLower(m.cands, text, toks[i:i+bestN])
+		}
 		if len(m.cands) == 0 {
 			continue
 		}
@@ -450,7 +490,13 @@ func (e *Extractor) unknownPlace(toks []token, i int, mode caseMode) int {
 		return 0
 	}
 	prev := toks[i-1]
-	if prev.flags&(capFirst|allUpper) != 0 || prev.hash != hIn && prev.hash != hAt && prev.hash != hNear &&
+	if prev.flags&(capFirst|allUpper) != 0 {
+		return 0
+	}
+	// After "of" only a name that a locality word ends is a place:
+	// "Dumpalagattu Village of Khazipet Mandal", not "of Congress".
+	of := prev.hash == hOf
+	if !of && prev.hash != hIn && prev.hash != hAt && prev.hash != hNear &&
 		prev.hash != hFrom && prev.hash != hVillage && prev.hash != hUnder {
 		return 0
 	}
@@ -477,7 +523,7 @@ func (e *Extractor) unknownPlace(toks []token, i int, mode caseMode) int {
 		}
 		n++
 	}
-	if n == 0 || people > 0 {
+	if n == 0 || people > 0 || of {
 		return 0
 	}
 	// A name followed by a capitalised word we stopped at is an
@@ -489,14 +535,16 @@ func (e *Extractor) unknownPlace(toks []token, i int, mode caseMode) int {
 }
 
 var (
-	hIn      = hashString("in")
-	hAt      = hashString("at")
-	hNear    = hashString("near")
-	hFrom    = hashString("from")
-	hVillage = hashString("village")
-	hUnder   = hashString("under")
-	hOf      = hashString("of")
-	hAll     = hashString("all")
+	hIn         = hashString("in")
+	hAt         = hashString("at")
+	hNear       = hashString("near")
+	hFrom       = hashString("from")
+	hVillage    = hashString("village")
+	hUnder      = hashString("under")
+	hOf         = hashString("of")
+	hAll        = hashString("all")
+	hGovernment = hashString("government")
+	hGovt       = hashString("govt")
 )
 
 // caseFits reports whether some candidate name writes every lower-case
@@ -517,6 +565,32 @@ func (e *Extractor) caseFits(cs []cand, text string, toks []token) bool {
 		}
 	}
 	return false
+}
+
+// lowerFits reports whether some candidate is a lower-case name ("tribal
+// areas") whose case fits the text.
+func lowerFits(cs []cand, text string, toks []token) bool {
+	for _, c := range cs {
+		if lowerFit(c, text, toks) {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerFit(c cand, text string, toks []token) bool {
+	return c.flags&candLower != 0 && nameCaseFits(c.name, text, toks)
+}
+
+// keepLower keeps the candidates lowerFits accepts.
+func keepLower(cs []cand, text string, toks []token) []cand {
+	out := make([]cand, 0, len(cs))
+	for _, c := range cs {
+		if lowerFit(c, text, toks) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // nameCaseFits compares the case of the first letter of each word of name
@@ -647,6 +721,9 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 	single := m.tokB-m.tokA == 1
 	aC := e.class(a.hash)
 	common := single && aC&wCommon != 0
+	if common && allNeedCtx(m.cands) {
+		common = false // "northwest": a description, gated by its country later
+	}
 	person := single && aC&wPerson != 0
 	var prev, next *token
 	var pC, nC wordClass
@@ -666,6 +743,9 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 	if next != nil {
 		if nC&wSpeech != 0 {
 			m.speech = true
+		}
+		if nC&wAgent != 0 && m.country {
+			m.agent = true
 		}
 		m.typeWord = e.typeWords[next.hash]
 	}
@@ -688,6 +768,17 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 	}
 	if dotted {
 		m.strong, common, person = true, false, false
+	}
+	// "North" alone is a direction ("North Texas", "North Memorial"), not
+	// Cameroon's North region; only a country or continent survives.
+	// The descriptions ("northwest" in a story about Pakistan) stay, for
+	// the country test in resolve.
+	if single && aC&wQualifier != 0 && !m.country && !dotted {
+		if m.cands = keepNeedCtx(m.cands); len(m.cands) == 0 {
+			m.dropped = true
+			return
+		}
+		common = false
 	}
 	if (common || person) && m.strong {
 		// "North" is a region of Cameroon and "Centre" one of France: a
@@ -728,8 +819,12 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 		if prev != nil {
 			// "Times Of India", "All India Radio": a country inside an
 			// organisation's name in title case says nothing of where.
+			// "Islamic Movement Of India": a capitalised "Of" after a name
+			// word joins one name; "Heart Of Kabul" in a title-case headline
+			// does not, as "heart" is a common word.
 			if prev.flags&capFirst != 0 && prev.gap != gapSentence && (prev.hash == hAll ||
-				prev.hash == hOf && m.tokA > 1 && toks[m.tokA-2].flags&capFirst != 0 && e.class(toks[m.tokA-2].hash)&wOrg != 0) {
+				prev.hash == hOf && m.tokA > 1 && toks[m.tokA-2].flags&capFirst != 0 &&
+					(e.class(toks[m.tokA-2].hash)&wOrg != 0 || e.class(toks[m.tokA-2].hash)&(wCommon|wLocative|wQualifier|wConnector) == 0)) {
 				m.dropped = true
 				return
 			}
@@ -755,6 +850,13 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 			m.person, m.dropped = true, true
 			return
 		}
+		// "Zaki-ur-Rehman", "Lashkar-e-Taiba", "Hizb-ul-Mujahideen": a name
+		// joined to an Arabic or Persian particle is a person's or a
+		// group's.
+		if next != nil && next.gap == gapJoin && nC&wParticle != 0 && text[toks[b].start-1] == '-' && !m.strong {
+			m.dropped = true
+			return
+		}
 		if next != nil && next.flags&capFirst != 0 {
 			if nC&wStreet != 0 && !m.strong {
 				m.dropped = true
@@ -763,7 +865,8 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 			// "Mysore University", "Calcutta Stock Exchange": a place naming
 			// an institution is part of its name. Only the next word counts:
 			// "Ohio State University" still says Ohio.
-			if nC&wOrg != 0 && !m.country {
+			// "Centre Of Indian Trade Unions": a people's name in one too.
+			if nC&wOrg != 0 && (!m.country || m.demonym) {
 				m.dropped = true
 				return
 			}
@@ -795,6 +898,18 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 		}
 		return
 	}
+	// "told the times of india", "bhavnagar university": an institution's
+	// name, recognisable by its word even without case.
+	if next != nil && nC&wOrg != 0 && next.hash != hGovernment && next.hash != hGovt && (!m.country || m.demonym) {
+		m.dropped = true
+		return
+	}
+	if prev != nil && prev.hash == hOf && m.tokA > 1 && toks[m.tokA-1].gap <= gapJoin {
+		if h := toks[m.tokA-2].hash; e.class(h)&wOrg != 0 && h != hGovernment && h != hGovt {
+			m.dropped = true
+			return
+		}
+	}
 	// Without case, a name must be a known place word, not a common one.
 	if common || person {
 		if !(m.strong && !person) {
@@ -815,6 +930,30 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 	default:
 		m.dropped = true
 	}
+}
+
+// keepNeedCtx keeps the descriptions among cs, in a new slice (cs may be
+// the index's).
+func keepNeedCtx(cs []cand) []cand {
+	if allNeedCtx(cs) {
+		return cs
+	}
+	var out []cand
+	for _, c := range cs {
+		if c.flags&candNeedCtx != 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func allNeedCtx(cs []cand) bool {
+	for _, c := range cs {
+		if c.flags&candNeedCtx == 0 {
+			return false
+		}
+	}
+	return len(cs) > 0
 }
 
 func (e *Extractor) inSouthAsia(cs []cand) bool {

@@ -101,6 +101,8 @@ inspector constable superintendent sp dsp ssp igp dig sho senator sen rep govern
 maulana maulvi mufti mullah imam syed sayed mian khawaja chaudhry chaudhary raja nawab begum pir hazrat
 shri sri smt kumari pandit babu saint st pope father brother sister rev reverend bishop cardinal
 mister madam leader spokesman spokesperson secretary ambassador envoy chairman chairperson
+coach sheriff deputy trooper detective attorney professor prof dean pastor commissioner councilman councilwoman
+assemblyman assemblywoman congressman congresswoman
 `
 
 // connectors may appear in lower case inside a name: "Jammu and Kashmir",
@@ -136,6 +138,17 @@ taluka thana`
 // borderWords say an event between two neighbours happened on their border.
 const borderWords = `border borders frontier ceasefire cease shelling shelled shells firing fire loc`
 
+// agentWords follow a country that acts rather than hosts: "US drone
+// strike", "Indian shelling", "Afghan forces". The act happens elsewhere
+// unless nothing else is named.
+const agentWords = `drone drones missile missiles strike strikes airstrike airstrikes air shelling firing fire
+artillery forces troops soldiers jets warplanes army military navy raid raids rockets mortar mortars
+gunboats bsf border-security`
+
+// particles join the parts of Arabic and Persian names: "Zaki-ur-Rehman",
+// "Lashkar-e-Taiba", "Hizb-ul-Mujahideen".
+const particles = `ur ul ud us uz e i al el`
+
 // speechVerbs follow a country that speaks rather than hosts: "Pakistan says".
 const speechVerbs = `says said say claims claimed claim accuses accused accuse warns warned urges urged denies denied
 blames blamed tells told asks asked demands demanded rejects rejected condemns condemned
@@ -156,6 +169,8 @@ const (
 	wOrg
 	wLocality
 	wBorder
+	wAgent
+	wParticle
 )
 
 func wordClasses() map[uint64]wordClass {
@@ -166,7 +181,7 @@ func wordClasses() map[uint64]wordClass {
 	}{
 		{wCommon, commonWords}, {wPerson, personNames}, {wTitle, titles}, {wConnector, connectors},
 		{wQualifier, qualifiers}, {wLocative, locatives}, {wStreet, streetWords}, {wSpeech, speechVerbs}, {wOrg, orgWords},
-		{wLocality, localityWords}, {wBorder, borderWords},
+		{wLocality, localityWords}, {wBorder, borderWords}, {wAgent, agentWords}, {wParticle, particles},
 	} {
 		for _, w := range strings.Fields(l.words) {
 			m[hashString(w)] |= l.c
