@@ -32,17 +32,28 @@ func Extract(field events.Field, text string) []events.Casualty {
 // Extract finds the casualty figures in text, which is the given field of an
 // article. It never returns nil.
 func (x *Extractor) Extract(field events.Field, text string) []events.Casualty {
+	return x.AppendExtract(nil, field, text)
+}
+
+// AppendExtract appends the casualty figures of text, the given field of an
+// article, to dst and returns the extended slice, which is never nil: the
+// title's and the body's figures then share one allocation.
+func (x *Extractor) AppendExtract(dst []events.Casualty, field events.Field, text string) []events.Casualty {
 	s := x.pool.Get().(*state)
 	s.reset(field, text)
 	s.toks, s.sents = x.tokenize(text, s.toks, s.sents)
+	// Only the tokens of sentences with a cue are left: look them all up.
+	x.resolve(text, s.toks)
 	for _, sn := range s.sents {
 		s.sentence(sn)
 	}
-	out := make([]events.Casualty, len(s.out))
-	copy(out, s.out)
+	if dst == nil {
+		dst = make([]events.Casualty, 0, len(s.out))
+	}
+	dst = append(dst, s.out...)
 	s.text = ""
 	x.pool.Put(s)
-	return out
+	return dst
 }
 
 // qi is a quantity phrase: a hedged number and the victim noun after it, or
@@ -73,6 +84,8 @@ type state struct {
 	sents []sentence
 	qis   []qi
 	out   []events.Casualty
+	// objBuf and subjBuf are the scratch lists of object and subject.
+	objBuf, subjBuf []int
 	// sn is the sentence being read.
 	sn sentence
 }
@@ -92,18 +105,23 @@ func (s *state) entry(i int) *entry {
 var noEntry entry
 
 func (s *state) flags(i int) uint64 {
-	if k := s.toks[i].lex; k >= 0 {
-		return s.x.lex[k].flags
-	}
-	return 0
+	return s.toks[i].hf
 }
 
 // word is the lexicon spelling of token i, "" for unknown words and others.
 func (s *state) word(i int) string {
 	if k := s.toks[i].lex; k >= 0 {
-		return s.x.lex[k].word
+		return s.x.spell[k]
 	}
 	return ""
+}
+
+// wordIn is word(i) when i is inside the current sentence, else "".
+func (s *state) wordIn(i int) string {
+	if i < s.sn.lo || i >= s.sn.hi {
+		return ""
+	}
+	return s.word(i)
 }
 
 // wordBack is word(i) when i is inside the sentence starting at lo.
@@ -134,12 +152,11 @@ func (s *state) sentence(sn sentence) {
 	if sn.flags&cueFlags == 0 {
 		return
 	}
-	s.x.resolve(s.text, s.toks[sn.lo:sn.hi])
 	s.sn = sn
 	s.qis = s.qis[:0]
 	for i := sn.lo; i < sn.hi; {
 		t := &s.toks[i]
-		if t.kind == tNum || t.kind == tWord && (t.lex >= 0 && s.x.lex[t.lex].flags&(fNum|fVague|fDozen|fDet) != 0 || t.lex < 0 && s.hyphenated(i)) {
+		if t.kind == tNum || t.kind == tWord && (t.hf&(fNum|fVague|fDozen|fDet) != 0 || t.lex < 0 && s.hyphenated(i)) {
 			if q, ok := s.quantity(i); ok {
 				s.qis = append(s.qis, q)
 				i = q.hi
@@ -164,6 +181,14 @@ func (s *state) sentence(sn sentence) {
 				i = next - 1
 				continue
 			}
+		}
+		if f&fBody != 0 {
+			s.body(i)
+			continue
+		}
+		if f&fLife != 0 {
+			s.life(i)
+			continue
 		}
 		switch {
 		case f&fToll != 0:
@@ -422,6 +447,9 @@ func (s *state) cue(i int) (int, bool) {
 			emitted = true
 		}
 	}
+	if emitted {
+		s.ellipsis(kind, end, &s.qis[items[0]])
+	}
 	// "nine people were killed, including four civilians": the part
 	// follows the cue.
 	if emitted {
@@ -438,6 +466,57 @@ func (s *state) cue(i int) (int, bool) {
 		}
 	}
 	return end, true
+}
+
+// ellipsis reads the counts that repeat a passive cue by leaving it out,
+// each with a place of its own: "11 soldiers killed in Karachi, 2 in
+// Quetta". From the cue's end at token j, a count after a comma or "and"
+// that is followed by "in" or "at" takes the same kind, and the victim group
+// of the subject ant when it names none; another cue ends the clause.
+func (s *state) ellipsis(kind events.Kind, j int, ant *qi) {
+	group, cat := ant.group, ant.cat
+	hi := s.sn.hi
+	for ; j < hi; j++ {
+		if s.flags(j)&(fActive|fPassive|fMulti|fModal|fToll|fNominal|fNeg) != 0 {
+			return
+		}
+		if !s.punct(j, ',') && s.flags(j)&fSep == 0 {
+			continue
+		}
+		n := j + 1
+		if s.punct(j, ',') && n < hi && s.flags(n)&fSep != 0 {
+			n++ // ", and 2 in Quetta"
+		}
+		for k := range s.qis {
+			q := &s.qis[k]
+			if q.lo != n || q.assigned != 0 || q.hi >= hi {
+				continue
+			}
+			if w := s.word(q.hi); (w == "in" || w == "at") && s.placeAt(q.hi+1) {
+				if q.group == "" {
+					q.group, q.cat = group, cat
+				}
+				s.emit(kind, q)
+				j = q.hi
+			}
+			break
+		}
+	}
+}
+
+// placeAt says token k can start a place name: a capitalised word that is
+// not a state of the victims ("2 in hospital", "3 in custody").
+func (s *state) placeAt(k int) bool {
+	if !s.isWord(k) || !s.toks[k].cap {
+		return false
+	}
+	w := s.text[s.toks[k].start:s.toks[k].end]
+	for _, not := range [...]string{"hospital", "hospitals", "custody", "jail", "prison", "critical", "serious", "coma", "detention", "captivity"} {
+		if strings.EqualFold(w, not) {
+			return false
+		}
+	}
+	return true
 }
 
 // cueAt recognises the cue at token i, single words and multi-word phrases.
@@ -471,7 +550,10 @@ func (s *state) cueAt(i int) (kind events.Kind, active, passive, weak bool, end 
 		return events.Kidnapped, true, false, false, i + 1, true
 	case (w == "lost" || w == "lose" || w == "loses" || w == "losing") && (n1 == "their" || n1 == "his" || n1 == "her") && (n2 == "lives" || s.isWord(i+2) && strings.EqualFold(s.text[s.toks[i+2].start:s.toks[i+2].end], "life")):
 		return events.Killed, false, true, false, i + 3, true
-	case n1 == "martyrdom" && (w == "embraced" || w == "embrace" || w == "embraces" || w == "attained" || w == "attain" || w == "attains"):
+	case (w == "lost" || w == "lose" || w == "loses" || w == "losing") && n1 == "lives":
+		// Headline English drops the pronoun: "two soldiers lose lives".
+		return events.Killed, false, true, false, i + 2, true
+	case (n1 == "martyrdom" || n1 == "shahadat") && (w == "embraced" || w == "embrace" || w == "embraces" || w == "attained" || w == "attain" || w == "attains"):
 		return events.Killed, false, true, false, i + 2, true
 	case (w == "sustained" || w == "sustain" || w == "sustains" || w == "suffered" || w == "suffer" || w == "suffers" || w == "received" || w == "receive" || w == "receives") && s.injuriesAt(i+1):
 		// "four persons sustained (serious bullet) injuries"
@@ -530,8 +612,13 @@ func (s *state) objectStarts(j int) bool {
 	}
 	f := s.flags(j)
 	w := s.word(j)
-	if w == "them" || w == "him" || w == "her" || w == "himself" || w == "themselves" || w == "herself" || w == "us" {
+	if w == "them" || w == "him" || w == "her" || w == "himself" || w == "themselves" || w == "herself" || w == "self" || w == "us" {
 		return true
+	}
+	if w == "over" || w == "around" || w == "about" || w == "under" || w == "above" {
+		// A hedge with no count after it is a preposition: "killed over
+		// a land dispute" is passive ("killed over 20" starts a count).
+		return false
 	}
 	return f&(fBreak|fAux|fSep|fModal|fSubset|fActive|fPassive) == 0
 }
@@ -549,6 +636,16 @@ func skippable(w string) bool {
 // token j: a list ("3 soldiers and 5 militants") and its subsets
 // ("including 4 civilians").
 func (s *state) object(j int) []int {
+	items := s.objectInto(s.objBuf[:0], j)
+	if cap(items) > cap(s.objBuf) {
+		s.objBuf = items
+	}
+	return items
+}
+
+// objectInto is object appending to items, a scratch buffer: the phrase
+// lists of every cue would otherwise each be an allocation.
+func (s *state) objectInto(items []int, j int) []int {
 	hi := s.sn.hi
 	for j < hi && skippable(s.word(j)) {
 		j++
@@ -557,7 +654,6 @@ func (s *state) object(j int) []int {
 	if j+2 < hi && s.word(j) == "the" && s.word(j+1) == "lives" && s.word(j+2) == "of" {
 		j += 3
 	}
-	var items []int
 	subset, subsetFrom := false, 0
 	for j < hi {
 		k, ok := s.itemAt(j)
@@ -607,6 +703,12 @@ func (s *state) itemAt(j int) (int, bool) {
 			break
 		}
 	}
+	// "bomber kills himself and two policemen", "kills self, 3 others": the
+	// attacker is one of the dead.
+	if w := s.wordIn(j); w == "himself" || w == "herself" || w == "self" {
+		s.qis = append(s.qis, qi{lo: j, hi: j + 1, count: 1, min: 1, max: 1, qual: qExact, group: "attackers", cat: catMilitant, known: true, single: true})
+		return len(s.qis) - 1, true
+	}
 	// A singular victim noun phrase: [det] [modifiers] noun.
 	hi := s.sn.hi
 	k, last := j, -1
@@ -648,6 +750,16 @@ func (s *state) single(lo, head int) int {
 // auxHypo reports a modal among the auxiliaries; neg a negated subject
 // ("no one was hurt", handled by negation).
 func (s *state) subject(i int) (items []int, auxHypo, neg bool) {
+	items, auxHypo, neg = s.subjectInto(s.subjBuf[:0], i)
+	if cap(items) > cap(s.subjBuf) {
+		s.subjBuf = items
+	}
+	return items, auxHypo, neg
+}
+
+// subjectInto is subject appending to buf, a scratch buffer.
+func (s *state) subjectInto(buf []int, i int) (items []int, auxHypo, neg bool) {
+	items = buf
 	lo := s.sn.lo
 	p := i - 1
 	for skipped := 0; p >= lo && skipped < 6; skipped++ {
@@ -879,6 +991,87 @@ func (s *state) toll(i int) {
 	}
 }
 
+// body reads a single body found: "policeman's body found", "the body of
+// a kidnapped engineer was recovered", "police found the bullet-riddled body
+// of a man". A body is one death once it is found; "the governing body
+// found that" is not a discovery, so the verb must end the clause or lead
+// to a place or a manner ("found in", "recovered from", "found dumped").
+func (s *state) body(i int) {
+	lo, hi := s.sn.lo, s.sn.hi
+	if i > lo {
+		switch s.word(i - 1) {
+		case "no", "every", "each", "any":
+			return // "no body was found" is a negation
+		}
+		if s.toks[i-1].kind == tNum || s.flags(i-1)&fNonPerson != 0 || s.flags(i-1)&fNum != 0 && s.word(i-1) != "one" {
+			return
+		}
+	}
+	found := false
+	// "found the (bullet-riddled) body", "recovered a body".
+	for k := i - 1; k >= lo && k >= i-4 && !found; k-- {
+		if s.toks[k].kind != tWord {
+			break
+		}
+		found = s.flags(k)&fFound != 0
+	}
+	// "body (of a policeman) (was) found (in)".
+	for k := i + 1; k < hi && k <= i+10 && !found; k++ {
+		if s.toks[k].kind == tPunct && s.toks[k].punct != '\'' && s.toks[k].punct != '"' {
+			break
+		}
+		if s.flags(k)&fFound != 0 {
+			n := k + 1
+			if n >= hi || s.toks[n].kind == tPunct || preposition(s.word(n)) {
+				found = true
+				break
+			}
+			switch s.word(n) {
+			case "dumped", "lying", "hanging", "floating", "buried", "yesterday", "today", "overnight", "later", "after", "near", "inside", "outside":
+				found = true
+			}
+			break
+		}
+	}
+	if !found || s.hypothetical(i, false) {
+		return
+	}
+	st := i
+	if i > lo && (s.flags(i-1)&fDet != 0 || s.word(i-1) == "one" || s.possessive(i-1)) {
+		st = i - 1
+	}
+	s.emit(events.Killed, &s.qis[s.single(st, i)])
+}
+
+// life reads one life claimed: "violence claims another life", "the blast
+// claimed the life of a policeman" (the victim counts), "cost a life". The
+// claim verb must come first: "the life of a farmer" is no death.
+func (s *state) life(i int) {
+	lo, hi := s.sn.lo, s.sn.hi
+	k := i - 1
+	if k >= lo {
+		switch s.word(k) {
+		case "a", "another", "the":
+			k--
+		case "more":
+			if k-1 >= lo && s.word(k-1) == "one" {
+				k -= 2
+			}
+		}
+	}
+	of := i+1 < hi && s.word(i+1) == "of"
+	if k < lo || k == i-1 && !of || s.flags(k)&fClaim == 0 || s.hypothetical(k, s.word(k) == "claim" || s.word(k) == "take") {
+		return // "claimed life" alone is too bare to read
+	}
+	if of {
+		if q, ok := s.itemAt(i + 2); ok {
+			s.emit(events.Killed, &s.qis[q])
+		}
+		return
+	}
+	s.emit(events.Killed, &s.qis[s.single(k+1, i)])
+}
+
 // nominal reads "the killing of 5 soldiers", "deaths of 3 children",
 // "arrest of 20 suspects", "the lives of 20 people".
 func (s *state) nominal(i int) {
@@ -973,10 +1166,27 @@ func (s *state) evidence(subset bool, from, to int) (int, int) {
 	return int(s.toks[s.sn.lo].start), int(s.toks[s.sn.hi-1].end)
 }
 
-var kindBit = map[events.Kind]uint8{events.Killed: 1, events.Injured: 2, events.Arrested: 4, events.Kidnapped: 8, events.Missing: 16, events.Displaced: 32}
+// kindMask is the bit of a kind in a set of kinds, 0 for an unknown kind.
+func kindMask(k events.Kind) uint8 {
+	switch k {
+	case events.Killed:
+		return 1
+	case events.Injured:
+		return 2
+	case events.Arrested:
+		return 4
+	case events.Kidnapped:
+		return 8
+	case events.Missing:
+		return 16
+	case events.Displaced:
+		return 32
+	}
+	return 0
+}
 
 func (s *state) emit(kind events.Kind, q *qi) {
-	b := kindBit[kind]
+	b := kindMask(kind)
 	if b == 0 || q.assigned&b != 0 {
 		return
 	}

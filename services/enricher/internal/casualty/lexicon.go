@@ -1,6 +1,7 @@
 package casualty
 
 import (
+	"math/bits"
 	"strings"
 
 	"github.com/newsflow/newsflow/pkg/events"
@@ -44,6 +45,9 @@ const (
 	fCap                          // a victim noun only when capitalised: Major
 	fDemonym                      // Pakistani, Kashmiri: also a modifier of a later noun
 	fEach                         // each, every, any: "each person killed" is not a count
+	fBody                         // body: one death once found
+	fFound                        // found, recovered: the discovery of a body
+	fLife                         // life: one death once claimed
 )
 
 // category is the kind of victim group, used to reconcile figures across
@@ -74,8 +78,11 @@ type entry struct {
 
 // lexicon is the immutable word table an Extractor reads.
 type lexicon struct {
-	index  map[string]int32
-	lex    []entry
+	index map[string]int32
+	lex   []entry
+	// spell[i] is lex[i].word: the rules compare spellings often, and a
+	// dense table of string headers stays in cache where entries do not.
+	spell  []string
 	groups map[string]category
 	tab    []slot
 	mask   uint64
@@ -88,7 +95,7 @@ type lexicon struct {
 }
 
 // cueFlags are the roles that make a sentence worth reading.
-const cueFlags = fActive | fPassive | fMulti | fToll | fNominal | fNeg | fNounCue
+const cueFlags = fActive | fPassive | fMulti | fToll | fNominal | fNeg | fNounCue | fBody | fLife
 
 func (l *lexicon) add(word string, flags uint64, set func(*entry)) {
 	i, ok := l.index[word]
@@ -273,6 +280,13 @@ func newLexicon() *lexicon {
 		_ = w
 	}
 	l.words("each every any", fEach)
+	l.words("body", fBody)
+	l.words("life", fLife)
+	l.words("another self", 0)
+	l.words("found recovered retrieved discovered fished", fFound)
+	// "gundown" is a common headline spelling of "gun down".
+	l.cue(events.Killed, fActive, "gundown gundowns")
+	l.words("shahadat dumped lying hanging floating", 0)
 	l.add("kin", fSingular, nil)
 
 	l.words("was were is are be been being have has had got get gets reportedly reported allegedly also all both so far now still feared believed confirmed said officially later immediately subsequently who that remain remains remained went go goes left lay lie found critically seriously severely badly grievously fatally mortally slightly mildly mostly brutally initially just again apparently possibly probably perhaps likely to rendered made ever since yet each either being already", fAux)
@@ -340,6 +354,10 @@ func (l *lexicon) build() {
 	for n < 3*len(l.lex) {
 		n <<= 1
 	}
+	l.spell = make([]string, len(l.lex))
+	for i, e := range l.lex {
+		l.spell[i] = e.word
+	}
 	l.tab = make([]slot, n)
 	l.mask = uint64(n - 1)
 	for i, e := range l.lex {
@@ -359,15 +377,21 @@ func (l *lexicon) build() {
 	}
 }
 
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
+// The word hash reads each lower-cased byte with a rotate and xor, one
+// cycle of dependency per byte where a multiplicative hash costs three or
+// four, and mixes once per word so that every bit of the result depends on
+// every byte. Collisions are harmless: a lookup compares the spelling.
+func hashStep(h uint64, c byte) uint64 { return bits.RotateLeft64(h, 7) ^ uint64(c) }
+
+func hashFinal(h uint64) uint64 {
+	h ^= h >> 31
+	h *= 0x9e3779b97f4a7c15
+	return h ^ h>>29
+}
 
 // hashWord hashes w lower-cased, with the curly apostrophe folded to '; ok
 // is false for words with other non-ASCII letters, which the lexicon lacks.
 func hashWord(w string) (h uint64, ok bool) {
-	h = fnvOffset
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if c >= utf8Self {
@@ -377,18 +401,18 @@ func hashWord(w string) (h uint64, ok bool) {
 			} else {
 				return 0, false
 			}
-		} else if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
 		}
-		h ^= uint64(c)
-		h *= fnvPrime
+		h = hashStep(h, lowerTab[c])
 	}
-	return h, true
+	return hashFinal(h), true
 }
 
 // sameWord compares a lexicon word with a text word, ignoring ASCII case and
 // reading the curly apostrophe as '.
 func sameWord(lex, w string) bool {
+	if lex == w {
+		return true // the common case, lower-case text: one memory compare
+	}
 	j := 0
 	for i := 0; i < len(w); i++ {
 		c := w[i]
@@ -428,7 +452,7 @@ func (l *lexicon) findHash(h uint64, w string) int32 {
 		if sl.i == 0 {
 			return -1
 		}
-		if sl.h == h32 && sameWord(l.lex[sl.i-1].word, w) {
+		if sl.h == h32 && sameWord(l.spell[sl.i-1], w) {
 			return sl.i - 1
 		}
 	}
@@ -452,6 +476,11 @@ func (l *lexicon) lookup(w string) int32 {
 }
 
 const utf8Self = 0x80
+
+// maybeWord says a word hash may be in the lexicon.
+func (l *lexicon) maybeWord(h uint64) bool {
+	return l.bloom[h&8191>>6]&(1<<(h&63)) != 0 && l.bloom[h>>13&8191>>6]&(1<<(h>>13&63)) != 0
+}
 
 // maybeCue says a word hash may be a cue word.
 func (l *lexicon) maybeCue(h uint64) bool {

@@ -25,7 +25,7 @@ var vagueMax = map[string]float64{"dozens": 99, "scores": 99, "hundreds": 999, "
 func (s *state) number(i, hi int) (v, vmax float64, end int, ok bool) {
 	t := s.toks[i]
 	if t.kind == tNum {
-		v, end = t.val, i+1
+		v, end = numValue(s.text[t.start:t.end]), i+1
 		if end < hi && s.flags(end)&fMult != 0 {
 			v *= s.entry(end).num
 			end++

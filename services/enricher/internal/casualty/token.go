@@ -18,22 +18,21 @@ const (
 // bytes into the text.
 type token struct {
 	start, end int32
-	kind       tokKind
 	// lex is the lexicon entry of a word, -1 when the word is unknown and
 	// lexPending until the word's sentence is read (see resolve).
-	lex int32
+	lex  int32
+	kind tokKind
 	// cap says the word starts with an upper-case letter.
 	cap bool
-	// punct is the punctuation byte (0 for non-ASCII punctuation).
+	// punct is the punctuation byte (0 for non-ASCII punctuation); on a
+	// word, ' says the word has an apostrophe inside.
 	punct byte
-	// val is the value of a tNum token.
-	val float64
-	// dec says a tNum token has a fractional part.
-	dec bool
 	// hyph says a word has a hyphen inside: "twenty-two".
 	hyph bool
-	// h is a word's lexicon hash, kept for the deferred lookup.
-	h uint64
+	// hf is a word's lexicon hash until the word is looked up (see
+	// resolve), then its lexicon flags: the rules read flags for every
+	// token many times, and the token's own cache line is the near place.
+	hf uint64
 }
 
 // sentence is a run of tokens [lo, hi) and its byte span [start, end).
@@ -82,26 +81,23 @@ func wordCharAt(s string, i int) (bool, int) {
 // buffers, and looks each word up in the lexicon.
 func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]token, []sentence) {
 	sentLo, sentStart, sentFlags := len(toks), -1, uint64(0)
-	flush := func(end int) {
-		if len(toks) > sentLo {
-			sents = append(sents, sentence{lo: sentLo, hi: len(toks), start: sentStart, end: end, flags: sentFlags})
-		}
-		sentLo, sentStart, sentFlags = len(toks), -1, 0
-	}
 	i := 0
 	for i < len(text) {
 		c := text[i]
-		switch {
-		case c == '\n' || c == '\r':
-			flush(i)
-			i++
-			continue
-		case c == ' ' || c == '\t' || c == '\f' || c == '\v':
-			i++
-			continue
-		case c == 0xC2 && i+1 < len(text) && text[i+1] == 0xA0: // no-break space
-			i += 2
-			continue
+		if lowerTab[c] == 0 { // not an ASCII letter or digit: maybe a space
+			switch {
+			case c == ' ' || c == '\t' || c == '\f' || c == '\v':
+				i++
+				continue
+			case c == '\n' || c == '\r':
+				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags)
+				sentLo, sentStart, sentFlags = len(toks), -1, 0
+				i++
+				continue
+			case c == 0xC2 && i+1 < len(text) && text[i+1] == 0xA0: // no-break space
+				i += 2
+				continue
+			}
 		}
 		if sentStart < 0 {
 			sentStart = i
@@ -110,17 +106,11 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 		switch {
 		case isDigit(c):
 			t := token{start: int32(i), kind: tNum, lex: -1}
-			v, frac, div := 0.0, false, 1.0
+			frac := false
 			for i < len(text) {
 				d := text[i]
 				switch {
 				case isDigit(d):
-					if frac {
-						div *= 10
-						v += float64(d-'0') / div
-					} else {
-						v = v*10 + float64(d-'0')
-					}
 					i++
 					continue
 				case d == ',' && !frac && threeDigits(text, i+1):
@@ -133,7 +123,6 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 				}
 				break
 			}
-			t.val, t.dec = v, frac
 			// Digits glued to letters or a hyphenated word are not counts.
 			if i < len(text) {
 				glued := false
@@ -160,73 +149,60 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 			t.end = int32(i)
 			toks = append(toks, t)
 		default:
-			if ok, w := letterAt(text, i); ok {
-				// The lexicon hash is computed while scanning: lower-cased
-				// ASCII, the curly apostrophe read as '. Words with other
-				// non-ASCII letters are not in the lexicon.
-				h, ascii := uint64(fnvOffset), c < utf8.RuneSelf
-				hPre, pre := uint64(0), -1 // hash before an apostrophe: "soldier's"
-				hyph := false
-				if ascii {
-					h = (h ^ uint64(lower(c))) * fnvPrime
+			// An ASCII letter is one table load; only other bytes decode.
+			ok, w := lowerTab[c] != 0, 1
+			if c >= utf8.RuneSelf {
+				ok, w = letterAt(text, i)
+			}
+			if ok {
+			word:
+				var h, hPre uint64
+				var pre int
+				var ascii, hyph bool
+				i, h, hPre, pre, ascii, hyph = scanWord(text, i, w)
+				// The token is built in locals and appended whole: filling a
+				// stack copy field by field and then copying it stalls on
+				// store forwarding.
+				var apos byte
+				if pre > 0 {
+					apos = '\'' // a word with an apostrophe: "soldier's"
 				}
-				i += w
-				for i < len(text) {
-					d := text[i]
-					if d < utf8.RuneSelf {
-						if isDigit(d) || isASCIILetter(d) {
-							h = (h ^ uint64(lower(d))) * fnvPrime
-							i++
-							continue
-						}
-						if d == '-' && i+1 < len(text) && isWordStart(text, i+1) {
-							h = (h ^ '-') * fnvPrime
-							hyph = true
-							i++
-							continue
-						}
-					} else if ok, w := letterAt(text, i); ok {
-						ascii = false
-						i += w
-						continue
-					}
-					if a := apostropheAt(text, i); a > 0 && i+a < len(text) {
-						if ok, _ := letterAt(text, i+a); ok {
-							hPre, pre = h, i
-							h = (h ^ '\'') * fnvPrime
-							i += a
-							continue
-						}
-					}
-					break
-				}
-				t := token{start: int32(start), end: int32(i), kind: tWord, lex: -1, h: h, hyph: hyph}
-				t.cap = c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf && isUpperAt(text, start)
+				capital := c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf && isUpperAt(text, start)
+				lex, hf := int32(-1), uint64(0)
 				if ascii && i-start <= 3*maxWord {
 					// Only possible cue words are looked up now; the rest
 					// wait until their sentence turns out to have a cue.
-					t.lex = lexPending
+					lex, hf = lexPending, h
 					if x.maybeCue(h) {
-						t.lex = x.findHash(h, text[start:i])
+						lex = x.findHash(h, text[start:i])
 					}
-					if t.lex < 0 && pre > 0 && i-pre <= 4 && (text[i-1] == 's' || text[i-1] == 'S') && x.maybeCue(hPre) {
-						t.lex = x.findHash(hPre, text[start:pre])
+					if lex < 0 && pre > 0 && i-pre <= 4 && (text[i-1] == 's' || text[i-1] == 'S') && x.maybeCue(hPre) {
+						lex = x.findHash(hPre, text[start:pre])
 					}
-					if t.lex == -1 {
-						t.lex = lexPending
+					switch {
+					case lex >= 0:
+						if f := x.lex[lex].flags; f&cueFlags != 0 {
+							sentFlags |= f
+							hf = f
+						} else {
+							lex = lexPending // found by the possessive path; resolve again
+						}
+					case pre < 0 && !x.maybeWord(h):
+						lex, hf = -1, 0 // not in the lexicon at all: nothing to resolve
+					default:
+						lex = lexPending
 					}
 				}
-				if t.lex >= 0 {
-					if f := x.lex[t.lex].flags; f&cueFlags != 0 {
-						sentFlags |= f
-					} else {
-						t.lex = lexPending // found by the possessive path; resolve again
-					}
+				toks = append(toks, token{start: int32(start), end: int32(i), lex: lex, kind: tWord, cap: capital, punct: apos, hyph: hyph, hf: hf})
+				// Most words are followed by one space and another word:
+				// take it here rather than through the dispatch above.
+				if i+1 < len(text) && text[i] == ' ' && lowerTab[text[i+1]] > '9' {
+					i++
+					c, start, w = text[i], i, 1
+					goto word
 				}
-				toks = append(toks, t)
 				continue
 			}
-			w := 1
 			if c >= utf8.RuneSelf {
 				_, w = utf8.DecodeRuneInString(text[i:])
 			}
@@ -239,12 +215,96 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 			i += w
 			toks = append(toks, t)
 			if (c == '.' || c == '!' || c == '?') && x.endsSentence(text, i, toks) {
-				flush(i)
+				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags)
+				sentLo, sentStart, sentFlags = len(toks), -1, 0
 			}
 		}
 	}
-	flush(len(text))
+	toks, sents = flush(toks, sents, sentLo, sentStart, len(text), sentFlags)
 	return toks, sents
+}
+
+// flush closes the sentence of tokens [lo, len(toks)). A sentence without a
+// cue is never read, so its tokens are dropped: the buffer then holds only
+// the sentences that matter and stays small.
+func flush(toks []token, sents []sentence, lo, start, end int, flags uint64) ([]token, []sentence) {
+	if len(toks) == lo {
+		return toks, sents
+	}
+	if flags&cueFlags == 0 {
+		return toks[:lo], sents
+	}
+	return toks, append(sents, sentence{lo: lo, hi: len(toks), start: start, end: end, flags: flags})
+}
+
+// numValue is the value of the digits of a number token: "1,250", "2.5".
+func numValue(w string) float64 {
+	v, frac, div := 0.0, false, 1.0
+	for i := 0; i < len(w); i++ {
+		d := w[i]
+		switch {
+		case isDigit(d):
+			if frac {
+				div *= 10
+				v += float64(d-'0') / div
+			} else {
+				v = v*10 + float64(d-'0')
+			}
+		case d == '.':
+			frac = true
+		}
+	}
+	return v
+}
+
+// scanWord reads the word whose first letter, w bytes wide, is at
+// text[i], and returns the index after it with its lexicon hash: lower-cased
+// ASCII, the curly apostrophe read as '. hPre is the hash of the part before
+// an apostrophe at pre ("soldier's"), when there is one (pre > 0); ascii is
+// false for words with other non-ASCII letters, which the lexicon lacks.
+func scanWord(text string, i, w int) (end int, h, hPre uint64, pre int, ascii, hyph bool) {
+	c := text[i]
+	ascii, pre = c < utf8.RuneSelf, -1
+	if ascii {
+		h = hashStep(h, lowerTab[c])
+	}
+	i += w
+	for i < len(text) {
+		d := text[i]
+		if l := lowerTab[d]; l != 0 {
+			h = hashStep(h, l)
+			i++
+			continue
+		}
+		if d == '-' {
+			if i+1 < len(text) && isWordStart(text, i+1) {
+				h = hashStep(h, '-')
+				hyph = true
+				i++
+				continue
+			}
+		} else if d >= utf8.RuneSelf {
+			if ok, w := letterAt(text, i); ok {
+				ascii = false
+				i += w
+				continue
+			}
+		}
+		if a := apostropheAt(text, i); a > 0 && i+a < len(text) {
+			if ok, _ := letterAt(text, i+a); ok {
+				hPre, pre = h, i
+				h = hashStep(h, '\'')
+				i += a
+				continue
+			}
+		}
+		break
+	}
+	h = hashFinal(h)
+	if pre > 0 {
+		hPre = hashFinal(hPre)
+	}
+	return i, h, hPre, pre, ascii, hyph
 }
 
 func isWordStart(s string, i int) bool {
@@ -292,7 +352,7 @@ func (x *Extractor) endsSentence(text string, i int, toks []token) bool {
 		return false // an initial: "S. Khan"
 	}
 	if prev.lex == lexPending {
-		prev.lex = x.lookup(text[prev.start:prev.end])
+		prev.lex = x.findHash(prev.hf, text[prev.start:prev.end]) // hf is still the hash
 	}
 	if prev.lex >= 0 && x.lex[prev.lex].flags&fAbbrev != 0 {
 		return false
@@ -316,17 +376,22 @@ func (x *Extractor) gluedWord(text string, i int) bool {
 	return k >= 0 && x.lex[k].flags&fUnit != 0
 }
 
-func lower(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
+// lowerTab maps an ASCII letter or digit to its lower case, and every other
+// byte to 0: the word loop's test and fold in one load.
+var lowerTab = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c)
 	}
-	return c
-}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = byte(c), byte(c)
+	}
+	return t
+}()
 
 // lexPending marks a word not looked up yet.
 const lexPending = -2
 
-// resolve looks up the pending words of tokens [lo, hi).
+// resolve looks up the pending words of toks and stores their flags.
 func (x *Extractor) resolve(text string, toks []token) {
 	for i := range toks {
 		t := &toks[i]
@@ -334,8 +399,12 @@ func (x *Extractor) resolve(text string, toks []token) {
 			continue
 		}
 		w := text[t.start:t.end]
-		if t.lex = x.findHash(t.h, w); t.lex < 0 && len(w) > 2 && (w[len(w)-1] == 's' || w[len(w)-1] == 'S') {
+		if t.lex = x.findHash(t.hf, w); t.lex < 0 && t.punct == '\'' && len(w) > 2 && (w[len(w)-1] == 's' || w[len(w)-1] == 'S') {
 			t.lex = x.lookup(w) // a possessive: "soldier's"
+		}
+		t.hf = 0
+		if t.lex >= 0 {
+			t.hf = x.lex[t.lex].flags
 		}
 	}
 }

@@ -23,54 +23,102 @@ import (
 // sentence that names a past year ("In 2010, 76 were killed", "last year"),
 // do not count.
 func Totals(figs []events.Casualty) events.Totals {
-	// Which figures count at all is decided once, not per kind.
-	var buf [32]bool
-	skip := buf[:0]
+	// What each figure contributes is decided once, not per kind: whether it
+	// counts, whether its group is generic, and which sentence it is in
+	// (figures of one sentence share its evidence, whose text is read once).
+	var buf [32]figInfo
+	info := buf[:0]
 	if len(figs) > len(buf) {
-		skip = make([]bool, 0, len(figs))
+		info = make([]figInfo, 0, len(figs))
 	}
+	for _, f := range figs {
+		info = append(info, figInfo{kind: kindMask(f.Kind)})
+	}
+	var kinds uint8
 	for i, f := range figs {
-		skip = append(skip, f.Count <= 0 || nested(figs, i) || historical(f.EvidenceText))
+		in := figInfo{sent: int32(i), kind: info[i].kind, generic: groupCategory(f.Group) == ""}
+		for j := range i {
+			if figs[j].Evidence == f.Evidence {
+				in.sent = info[j].sent
+				break
+			}
+		}
+		in.skip = f.Count <= 0 || nested(figs, info, i)
+		if !in.skip {
+			h := int8(0)
+			for j := range i {
+				if info[j].sent == in.sent && info[j].hist != 0 {
+					h = info[j].hist
+					break
+				}
+			}
+			if h == 0 {
+				h = 1
+				if historical(f.EvidenceText) {
+					h = 2
+				}
+			}
+			in.hist, in.skip = h, h == 2
+		}
+		info[i] = in
+		if !in.skip {
+			kinds |= in.kind
+		}
 	}
 	var t events.Totals
 	for _, k := range events.Kinds {
-		n := total(figs, skip, k, true, 0)
+		m := kindMask(k)
+		if kinds&m == 0 {
+			continue
+		}
+		n := total(figs, info, m, true, 0)
 		if n == 0 {
-			n = total(figs, skip, k, false, 0)
+			n = total(figs, info, m, false, 0)
 		} else {
 			// The body may complete the title: "3 soldiers killed" over
 			// "3 soldiers and 2 militants were killed" is 5.
-			n = max(n, total(figs, skip, k, false, n))
+			n = max(n, total(figs, info, m, false, n))
 		}
 		t.Set(k, n)
 	}
 	return t
 }
 
+// figInfo is what Totals decided about one figure.
+type figInfo struct {
+	sent    int32 // index of the first figure with the same evidence
+	kind    uint8 // kindMask of the figure's kind
+	skip    bool  // does not count: zero, nested in another, or background
+	generic bool  // no victim group, or a generic one ("people")
+	hist    int8  // the sentence's historical test: 0 not read, 1 no, 2 yes
+}
+
 // total is the reconciled figure of one kind over the title (titleOnly) or
 // over every field: the largest sentence total, where a sentence's total is
 // the larger of its generic figure and the sum of its specific groups. With
 // contains > 0 only sentences holding a figure of that count are read.
-func total(figs []events.Casualty, skip []bool, kind events.Kind, titleOnly bool, contains int) int {
+func total(figs []events.Casualty, info []figInfo, kind uint8, titleOnly bool, contains int) int {
 	best := 0
 	for i, f := range figs {
-		if skip[i] || f.Kind != kind || titleOnly && (f.Evidence.Field != events.FieldTitle || f.Qualifier == qVague) {
+		in := info[i]
+		if in.skip || in.kind != kind || titleOnly && (f.Evidence.Field != events.FieldTitle || f.Qualifier == qVague) {
 			continue
 		}
-		if firstInSentence(figs, skip, i, kind) != i {
+		if firstInSentence(info, i) != i {
 			continue // its sentence was summed with the first figure
 		}
 		generic, specific, found := 0, 0, contains == 0
 		for j := i; j < len(figs); j++ {
-			g := figs[j]
-			if skip[j] || g.Kind != kind || g.Evidence != f.Evidence {
+			g := info[j]
+			if g.skip || g.kind != kind || g.sent != in.sent {
 				continue
 			}
-			found = found || g.Count == contains
-			if groupCategory(g.Group) == "" {
-				generic = max(generic, g.Count)
+			c := figs[j].Count
+			found = found || c == contains
+			if g.generic {
+				generic = max(generic, c)
 			} else {
-				specific += g.Count
+				specific += c
 			}
 		}
 		if found {
@@ -80,11 +128,11 @@ func total(figs []events.Casualty, skip []bool, kind events.Kind, titleOnly bool
 	return best
 }
 
-// firstInSentence is the index of the first counted figure of a kind with
-// the same evidence as figure i.
-func firstInSentence(figs []events.Casualty, skip []bool, i int, kind events.Kind) int {
-	for j := 0; j < i; j++ {
-		if !skip[j] && figs[j].Kind == kind && figs[j].Evidence == figs[i].Evidence {
+// firstInSentence is the index of the first counted figure of figure i's
+// kind and sentence.
+func firstInSentence(info []figInfo, i int) int {
+	for j := range i {
+		if !info[j].skip && info[j].kind == info[i].kind && info[j].sent == info[i].sent {
 			return j
 		}
 	}
@@ -93,14 +141,14 @@ func firstInSentence(figs []events.Casualty, skip []bool, i int, kind events.Kin
 
 // nested says figure i's evidence lies strictly inside the evidence of
 // another figure of the same kind: it is a part of that figure.
-func nested(figs []events.Casualty, i int) bool {
+func nested(figs []events.Casualty, info []figInfo, i int) bool {
 	f := figs[i].Evidence
-	for j, g := range figs {
-		if j == i || g.Kind != figs[i].Kind {
+	for j := range figs {
+		if j == i || info[j].kind != info[i].kind {
 			continue
 		}
-		e := g.Evidence
-		if e.Field == f.Field && e.Start <= f.Start && f.End <= e.End && (e.End-e.Start) > (f.End-f.Start) {
+		e := figs[j].Evidence
+		if e.Start <= f.Start && f.End <= e.End && (e.End-e.Start) > (f.End-f.Start) && e.Field == f.Field {
 			return true
 		}
 	}
@@ -139,6 +187,9 @@ func groupCategory(group string) string {
 func historical(text string) bool {
 	for i := 0; i < len(text); i++ {
 		c := text[i]
+		if !histStart[c] {
+			continue
+		}
 		switch {
 		case (c == '1' || c == '2') && i+4 <= len(text):
 			if i > 0 && (isDigit(text[i-1]) || text[i-1] == ',' || text[i-1] == '.') {
@@ -164,6 +215,10 @@ func historical(text string) bool {
 	}
 	return false
 }
+
+// histStart marks the bytes that can start a year or "year": the rest of
+// a sentence is skipped with one load per byte.
+var histStart = [256]bool{'1': true, '2': true, 'y': true, 'Y': true}
 
 func hasSuffixFold(s, suffix string) bool {
 	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)

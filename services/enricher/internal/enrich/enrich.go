@@ -47,8 +47,8 @@ func (e *Enricher) Version() string { return e.version }
 // so they encode as [] rather than null.
 func (e *Enricher) Enrich(a events.RawArticle) events.EnrichedArticle {
 	bodyField, body := a.Body()
-	figs := e.figures.Extract(events.FieldTitle, a.Title)
-	figs = append(figs, e.figures.Extract(bodyField, body)...)
+	figs := e.figures.AppendExtract(nil, events.FieldTitle, a.Title)
+	figs = e.figures.AppendExtract(figs, bodyField, body)
 
 	anchors := make([]events.Span, 0, len(figs))
 	for _, f := range figs {

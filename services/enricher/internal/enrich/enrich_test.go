@@ -166,12 +166,14 @@ func BenchmarkEnrich(b *testing.B) {
 	}
 	b.SetBytes(int64(size / len(arts)))
 	b.ReportAllocs()
+	cpu := startCPU()
 	i := 0
 	for b.Loop() {
 		_ = e.Enrich(arts[i%len(arts)])
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+	cpu.report(b)
 }
 
 func TestFigurePlace(t *testing.T) {
