@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +44,10 @@ type ConsumerConfig struct {
 	Metrics  prometheus.Registerer
 	// Service names the metric family: newsflow_<service>_consumer_*.
 	Service string
+	// StallTimeout is how long the Reader may wait on Kafka without progress
+	// while the group has lag before it is recreated; zero means
+	// DefaultStallTimeout.
+	StallTimeout time.Duration
 }
 
 func (c ConsumerConfig) validate() error {
@@ -62,9 +67,12 @@ func (c ConsumerConfig) validate() error {
 // Consumer runs the at-least-once loop: fetch a batch, hand it to the
 // handler, dead-letter its poison, and only then commit its offsets.
 type Consumer struct {
-	cfg    ConsumerConfig
+	cfg ConsumerConfig
+	m   *consumerMetrics
+	wd  *watchdog
+
+	mu     sync.Mutex // guards reader, replaced by the watchdog
 	reader *kafka.Reader
-	m      *consumerMetrics
 }
 
 // NewConsumer builds a consumer in the given group. It does not connect until
@@ -77,15 +85,23 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &Consumer{cfg: cfg, m: m, wd: newWatchdog(cfg.StallTimeout, time.Now)}, nil
+}
+
+func (c *Consumer) newReader() *kafka.Reader {
+	cfg := c.cfg
 	log := cfg.Logger.With(slog.String("topic", cfg.Topic), slog.String("group", cfg.GroupID))
-	r := kafka.NewReader(kafka.ReaderConfig{
+	return kafka.NewReader(kafka.ReaderConfig{
 		Brokers:  cfg.Kafka.Brokers,
 		GroupID:  cfg.GroupID,
 		Topic:    cfg.Topic,
 		Dialer:   cfg.Kafka.Dialer(),
 		MinBytes: 1,
 		MaxBytes: 16 << 20,
-		MaxWait:  250 * time.Millisecond,
+		// The broker answers a fetch as soon as data arrives, so a long wait
+		// costs no latency; kafka-go keeps a second of it as network margin,
+		// which spares busy machines spurious i/o timeouts.
+		MaxWait: 2 * time.Second,
 		// Offsets are committed synchronously by the loop, never in the
 		// background, so a commit always follows durable work.
 		CommitInterval:        0,
@@ -97,17 +113,32 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 			log.Warn("kafka reader", slog.String("detail", fmt.Sprintf(msg, args...)))
 		}),
 	})
-	return &Consumer{cfg: cfg, reader: r, m: m}, nil
 }
 
 // Run consumes until ctx is done. An unfinished batch is left uncommitted and
 // will be delivered again, to this process or another member of the group.
 func (c *Consumer) Run(ctx context.Context, h Handler) error {
+	// The Reader is made here, not in NewConsumer: a kafka-go group Reader
+	// starts joining at once, and before the service has waited for Kafka
+	// and its topics that only floods the log with failed joins.
+	c.mu.Lock()
+	if c.reader == nil {
+		c.reader = c.newReader()
+	}
+	c.mu.Unlock()
 	go c.watchLag(ctx)
 	for {
-		batch, err := c.fetch(ctx)
+		wctx, end := c.wd.begin(ctx)
+		batch, err := c.fetch(wctx)
+		end()
 		if ctx.Err() != nil {
 			return nil
+		}
+		if c.wd.reset() {
+			// A partial batch is dropped: it is not committed, so the new
+			// Reader fetches it again.
+			c.restart(ctx)
+			continue
 		}
 		if err != nil {
 			return fmt.Errorf("fetch from %s: %w", c.cfg.Topic, err)
@@ -119,11 +150,49 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 		if !c.retry(ctx, "dead-letter", func() error { return c.deadLetter(ctx, poison) }) {
 			return nil
 		}
-		if !c.retry(ctx, "commit", func() error { return c.reader.CommitMessages(ctx, batch...) }) {
+		wctx, end = c.wd.begin(ctx)
+		ok = c.retry(wctx, "commit", func() error { return c.reader.CommitMessages(wctx, batch...) })
+		end()
+		if ctx.Err() != nil {
 			return nil
 		}
+		if !ok {
+			// Only the watchdog ends a commit early. The batch was handled
+			// but not committed: it comes again, and handlers are idempotent.
+			c.wd.reset()
+			c.restart(ctx)
+			continue
+		}
+		c.wd.progress()
 		c.m.consumed.Add(float64(len(batch)))
 		c.m.deadLettered.Add(float64(len(poison)))
+	}
+}
+
+// closeTimeout bounds closing a stuck Reader: leaving the group needs the
+// broker, which may be the reason the Reader is stuck.
+const closeTimeout = 10 * time.Second
+
+// restart replaces a stalled Reader with a new one, which joins the group
+// again and resumes from the committed offsets.
+func (c *Consumer) restart(ctx context.Context) {
+	c.m.readerRestarts.Inc()
+	c.cfg.Logger.Warn("consumer made no progress although the group has lag; recreating the kafka reader",
+		slog.String("topic", c.cfg.Topic), slog.String("group", c.cfg.GroupID), slog.Duration("stall_timeout", c.wd.stall))
+	c.mu.Lock()
+	old := c.reader
+	c.reader = c.newReader()
+	c.mu.Unlock()
+	closed := make(chan error, 1)
+	go func() { closed <- old.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			c.cfg.Logger.Debug("close stalled reader", slog.Any("error", err))
+		}
+	case <-time.After(closeTimeout):
+		c.cfg.Logger.Warn("stalled kafka reader did not close; abandoning it", slog.String("topic", c.cfg.Topic))
+	case <-ctx.Done():
 	}
 }
 
@@ -220,7 +289,13 @@ func (c *Consumer) deadLetter(ctx context.Context, poison []Poison) error {
 
 // Close leaves the consumer group.
 func (c *Consumer) Close() error {
-	if err := c.reader.Close(); err != nil {
+	c.mu.Lock()
+	r := c.reader
+	c.mu.Unlock()
+	if r == nil {
+		return nil // never run
+	}
+	if err := r.Close(); err != nil {
 		return fmt.Errorf("close reader of %s: %w", c.cfg.Topic, err)
 	}
 	return nil

@@ -11,12 +11,13 @@ import (
 )
 
 type consumerMetrics struct {
-	consumed     prometheus.Counter
-	deadLettered prometheus.Counter
-	retries      *prometheus.CounterVec
-	batchSeconds prometheus.Histogram
-	batchSize    prometheus.Histogram
-	lag          prometheus.Gauge
+	consumed       prometheus.Counter
+	deadLettered   prometheus.Counter
+	retries        *prometheus.CounterVec
+	batchSeconds   prometheus.Histogram
+	batchSize      prometheus.Histogram
+	lag            prometheus.Gauge
+	readerRestarts prometheus.Counter
 }
 
 func newConsumerMetrics(reg prometheus.Registerer, service string) (*consumerMetrics, error) {
@@ -43,8 +44,12 @@ func newConsumerMetrics(reg prometheus.Registerer, service string) (*consumerMet
 			Name: name("lag_messages"),
 			Help: "Messages in the topic not yet committed by the group (end offset minus committed offset, summed over partitions).",
 		}),
+		readerRestarts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: name("reader_restarts_total"),
+			Help: "Kafka readers recreated by the progress watchdog after stalling while the group had lag.",
+		}),
 	}
-	for _, c := range []prometheus.Collector{m.consumed, m.deadLettered, m.retries, m.batchSeconds, m.batchSize, m.lag} {
+	for _, c := range []prometheus.Collector{m.consumed, m.deadLettered, m.retries, m.batchSeconds, m.batchSize, m.lag, m.readerRestarts} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register consumer metrics: %w", err)
 		}
@@ -57,14 +62,34 @@ func newConsumerMetrics(reg prometheus.Registerer, service string) (*consumerMet
 const lagInterval = 10 * time.Second
 
 // watchLag computes lag from committed and end offsets, because kafka-go's
-// Reader reports no lag when it is part of a consumer group.
+// Reader reports no lag when it is part of a consumer group. It also feeds
+// the progress watchdog.
 func (c *Consumer) watchLag(ctx context.Context) {
 	t := time.NewTicker(lagInterval)
 	defer t.Stop()
+	// After an error the lag is computed over a fresh transport of its own:
+	// the watchdog must keep seeing the group even if the shared transport
+	// holds dead connections or stale metadata after a broker restart.
+	tr := c.cfg.Transport
+	defer func() {
+		if tr != c.cfg.Transport {
+			tr.CloseIdleConnections()
+		}
+	}()
 	for {
-		lag, err := Lag(ctx, c.cfg.Kafka.Client(c.cfg.Transport), c.cfg.Topic, c.cfg.GroupID)
+		// Bounded, so an unreachable broker cannot hold up the next round.
+		lctx, cancel := context.WithTimeout(ctx, lagInterval)
+		lag, committed, err := groupOffsets(lctx, c.cfg.Kafka.Client(tr), c.cfg.Topic, c.cfg.GroupID)
+		cancel()
+		if err != nil {
+			if tr != c.cfg.Transport {
+				tr.CloseIdleConnections()
+			}
+			tr = c.cfg.Kafka.Transport()
+		}
 		if err == nil {
 			c.m.lag.Set(float64(lag))
+			c.wd.observe(lag, committed)
 		} else if ctx.Err() == nil {
 			c.cfg.Logger.Debug("compute consumer lag", slog.Any("error", err))
 		}
@@ -79,12 +104,19 @@ func (c *Consumer) watchLag(ctx context.Context) {
 // Lag returns how many messages of topic the group has not committed yet.
 // Partitions without a committed offset count from their first offset.
 func Lag(ctx context.Context, cl *kafka.Client, topic, group string) (int64, error) {
+	lag, _, err := groupOffsets(ctx, cl, topic, group)
+	return lag, err
+}
+
+// groupOffsets returns the group's lag on topic and its committed offsets
+// summed over partitions (which grow exactly when the group makes progress).
+func groupOffsets(ctx context.Context, cl *kafka.Client, topic, group string) (lag, committedSum int64, err error) {
 	meta, err := cl.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
-		return 0, fmt.Errorf("metadata of %s: %w", topic, err)
+		return 0, 0, fmt.Errorf("metadata of %s: %w", topic, err)
 	}
 	if len(meta.Topics) != 1 || meta.Topics[0].Error != nil {
-		return 0, fmt.Errorf("metadata of %s: topic missing", topic)
+		return 0, 0, fmt.Errorf("metadata of %s: topic missing", topic)
 	}
 	var parts []int
 	var reqs []kafka.OffsetRequest
@@ -94,26 +126,26 @@ func Lag(ctx context.Context, cl *kafka.Client, topic, group string) (int64, err
 	}
 	ends, err := cl.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
 	if err != nil {
-		return 0, fmt.Errorf("end offsets of %s: %w", topic, err)
+		return 0, 0, fmt.Errorf("end offsets of %s: %w", topic, err)
 	}
 	committed, err := cl.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: parts}})
 	if err != nil {
-		return 0, fmt.Errorf("committed offsets of %s for %s: %w", topic, group, err)
+		return 0, 0, fmt.Errorf("committed offsets of %s for %s: %w", topic, group, err)
 	}
 	done := map[int]int64{}
 	for _, p := range committed.Topics[topic] {
 		done[p.Partition] = p.CommittedOffset
 	}
-	var lag int64
 	for _, p := range ends.Topics[topic] {
 		if p.Error != nil {
-			return 0, fmt.Errorf("end offset of %s/%d: %w", topic, p.Partition, p.Error)
+			return 0, 0, fmt.Errorf("end offset of %s/%d: %w", topic, p.Partition, p.Error)
 		}
 		from, ok := done[p.Partition]
 		if !ok || from < p.FirstOffset {
 			from = p.FirstOffset
 		}
 		lag += max(p.LastOffset-from, 0)
+		committedSum += from
 	}
-	return lag, nil
+	return lag, committedSum, nil
 }

@@ -59,6 +59,12 @@ func EnsureTopics(ctx context.Context, c Config, t *kafka.Transport, topics ...T
 	}
 	resp, err := c.Client(t).CreateTopics(ctx, req)
 	if err != nil {
+		// kafka-go reports any failure to reach the controller, a rejected
+		// password included, as "Broker Not Available"; a metadata round
+		// trip names the real cause.
+		if perr := c.Ping(ctx, t); perr != nil {
+			err = perr
+		}
 		return fmt.Errorf("create topics: %w", err)
 	}
 	var errs []error
@@ -78,12 +84,26 @@ func AwaitTopics(ctx context.Context, c Config, t *kafka.Transport, log *slog.Lo
 	for {
 		err := EnsureTopics(ctx, c, t, topics...)
 		if err == nil {
+			err = topicsLed(ctx, c, topics)
+		}
+		if err == nil {
+			// The Transport cached the metadata of the topics as created,
+			// without leaders, and would route requests by it until its
+			// MetadataTTL: start it afresh.
+			t.CloseIdleConnections()
 			return nil
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		log.Warn("kafka not available yet; retrying", slog.Duration("backoff", wait), slog.Any("error", err))
+		if authFailure(err) {
+			// Retrying is still right (the secret may be rotated in), but
+			// this will not fix itself: say so loudly.
+			log.Error("kafka rejected the credentials; check KAFKA_SASL_* and KAFKA_TLS_*; retrying",
+				slog.Duration("backoff", wait), slog.Any("error", err))
+		} else {
+			log.Warn("kafka or its topics not available yet; retrying", slog.Duration("backoff", wait), slog.Any("error", err))
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -91,4 +111,62 @@ func AwaitTopics(ctx context.Context, c Config, t *kafka.Transport, log *slog.Lo
 		}
 		wait = min(wait*2, 10*time.Second)
 	}
+}
+
+// authFailure reports whether err is Kafka refusing who we are, as opposed
+// to Kafka being unreachable.
+func authFailure(err error) bool {
+	for _, e := range []kafka.Error{kafka.SASLAuthenticationFailed, kafka.IllegalSASLState,
+		kafka.UnsupportedSASLMechanism, kafka.ClusterAuthorizationFailed, kafka.TopicAuthorizationFailed} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// topicsLed reports an error until every partition of the topics answers:
+// just after creation or a broker start a topic exists, but reading its
+// offsets fails with "Not Leader For Partition" for a moment. It uses a
+// throwaway Transport, because a Transport answers metadata requests from
+// its cache.
+func topicsLed(ctx context.Context, c Config, topics []Topic) error {
+	tr := c.Transport()
+	defer tr.CloseIdleConnections()
+	cl := c.Client(tr)
+	names := make([]string, len(topics))
+	for i, tp := range topics {
+		names[i] = tp.Name
+	}
+	meta, err := cl.Metadata(ctx, &kafka.MetadataRequest{Topics: names})
+	if err != nil {
+		return fmt.Errorf("topic metadata: %w", err)
+	}
+	req := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
+	for _, tp := range meta.Topics {
+		if tp.Error != nil {
+			return fmt.Errorf("topic %s: %w", tp.Name, tp.Error)
+		}
+		if len(tp.Partitions) == 0 {
+			return fmt.Errorf("topic %s has no partitions yet", tp.Name)
+		}
+		for _, p := range tp.Partitions {
+			if p.Error != nil || p.Leader.Host == "" {
+				return fmt.Errorf("topic %s partition %d has no leader yet (%v)", tp.Name, p.ID, p.Error)
+			}
+			req.Topics[tp.Name] = append(req.Topics[tp.Name], kafka.FirstOffsetOf(p.ID))
+		}
+	}
+	offs, err := cl.ListOffsets(ctx, req)
+	if err != nil {
+		return fmt.Errorf("topic offsets: %w", err)
+	}
+	for name, parts := range offs.Topics {
+		for _, p := range parts {
+			if p.Error != nil {
+				return fmt.Errorf("topic %s partition %d: %w", name, p.Partition, p.Error)
+			}
+		}
+	}
+	return nil
 }

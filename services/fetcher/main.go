@@ -13,10 +13,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 	_ "time/tzdata" // feed timezones must resolve in a scratch container too
 
+	"github.com/segmentio/kafka-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/newsflow/newsflow/pkg/kafkax"
@@ -82,30 +84,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 
 	tr := cfg.Kafka.Transport()
-	if cfg.CreateTopics {
-		// The state topic keeps the latest record per key; with a retention,
-		// records not rewritten for that long (articles gone from their feed)
-		// are deleted too. The fetcher rewrites live ones after half of it.
-		stateCfg := map[string]string{"cleanup.policy": "compact"}
-		if cfg.SeenRetention > 0 {
-			stateCfg = map[string]string{"cleanup.policy": "compact,delete", "retention.ms": fmt.Sprint(cfg.SeenRetention.Milliseconds())}
-		}
-		state := cfg.Topics.Spec(cfg.Topics.FetcherState)
-		state.Configs = stateCfg
-		// Waits for Kafka: the service may start before the broker does.
-		if err := kafkax.AwaitTopics(ctx, cfg.Kafka, tr, log, cfg.Topics.Spec(cfg.Topics.Raw), state); err != nil {
-			return nil // shut down before Kafka came up
-		}
-	}
 	set := seen.NewSet()
-	loadStart := time.Now()
-	n, err := seen.Load(ctx, cfg.Kafka.Client(tr), cfg.Kafka.Dialer(), cfg.Kafka.Brokers, cfg.Topics.FetcherState, set, log)
-	if err != nil {
-		return err
-	}
-	log.Info("seen-state loaded", slog.String("topic", cfg.Topics.FetcherState), slog.Int("records", n),
-		slog.Int("articles", set.Len()), slog.Duration("took", time.Since(loadStart)))
-
 	writer := kafkax.NewWriter(cfg.Kafka, tr)
 	reg := obs.NewRegistry()
 	svc, err := poll.New(poll.Options{
@@ -119,18 +98,67 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return errors.Join(err, writer.Close())
 	}
+	// The health server starts first, so probes get an answer (not ready)
+	// while Kafka is down or rejects the credentials, instead of a refused
+	// connection that a liveness probe would turn into a restart loop.
+	var started atomic.Bool
 	srv := &obs.Server{
 		Addr: cfg.MetricsAddr, Registry: reg, Logger: log,
-		Ready:    func(ctx context.Context) error { return cfg.Kafka.Ping(ctx, tr) },
+		Ready: func(ctx context.Context) error {
+			if !started.Load() {
+				return errors.New("starting: waiting for Kafka, the topics and the seen-state")
+			}
+			return cfg.Kafka.Ping(ctx, tr)
+		},
 		Handlers: map[string]http.Handler{"GET /feeds": svc.Handler()},
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return svc.Run(gctx) })
 	g.Go(func() error { return srv.Run(gctx) })
+	g.Go(func() error {
+		if err := prepare(gctx, cfg, tr, set, log); err != nil {
+			return nil // ctx is done: shutting down before Kafka came up
+		}
+		started.Store(true)
+		return svc.Run(gctx)
+	})
 	err = g.Wait()
 	log.Info("fetcher stopped", slog.Any("error", err))
 	// Run has returned, so no poll is in flight: closing flushes the writer.
 	return errors.Join(err, writer.Close())
+}
+
+// prepare waits for Kafka, creates the topics when asked to, and loads the
+// seen-state, retrying until it succeeds or ctx is done: a broker that is
+// down or still electing leaders is a reason to wait, not to exit.
+func prepare(ctx context.Context, cfg config.Config, tr *kafka.Transport, set *seen.Set, log *slog.Logger) error {
+	if cfg.CreateTopics {
+		// The state topic keeps the latest record per key; with a retention,
+		// records not rewritten for that long (articles gone from their feed)
+		// are deleted too. The fetcher rewrites live ones after half of it.
+		state := cfg.Topics.Spec(cfg.Topics.FetcherState)
+		state.Configs = map[string]string{"cleanup.policy": "compact"}
+		if cfg.SeenRetention > 0 {
+			state.Configs = map[string]string{"cleanup.policy": "compact,delete", "retention.ms": fmt.Sprint(cfg.SeenRetention.Milliseconds())}
+		}
+		if err := kafkax.AwaitTopics(ctx, cfg.Kafka, tr, log, cfg.Topics.Spec(cfg.Topics.Raw), state); err != nil {
+			return err
+		}
+	}
+	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 10*time.Second) {
+		start := time.Now()
+		n, err := seen.Load(ctx, cfg.Kafka.Client(tr), cfg.Kafka.Dialer(), cfg.Kafka.Brokers, cfg.Topics.FetcherState, set, log)
+		if err == nil {
+			log.Info("seen-state loaded", slog.String("topic", cfg.Topics.FetcherState), slog.Int("records", n),
+				slog.Int("articles", set.Len()), slog.Duration("took", time.Since(start)))
+			return nil
+		}
+		log.Warn("load seen-state; retrying", slog.Duration("backoff", wait), slog.Any("error", err))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
 
 func importOPML(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
