@@ -147,7 +147,7 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 		if !ok {
 			return nil
 		}
-		if !c.retry(ctx, "dead-letter", func() error { return c.deadLetter(ctx, poison) }) {
+		if !c.retry(ctx, "dead_letter", func() error { return c.deadLetter(ctx, poison) }) {
 			return nil
 		}
 		wctx, end = c.wd.begin(ctx)
@@ -218,7 +218,7 @@ func (c *Consumer) fetch(ctx context.Context) ([]kafka.Message, error) {
 
 func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, h Handler) ([]Poison, bool) {
 	var poison []Poison
-	ok := c.retry(ctx, "handle batch", func() error {
+	ok := c.retry(ctx, "handle", func() error {
 		start := time.Now()
 		var err error
 		poison, err = h(ctx, batch)

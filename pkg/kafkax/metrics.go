@@ -54,6 +54,10 @@ func newConsumerMetrics(reg prometheus.Registerer, service string) (*consumerMet
 			return nil, fmt.Errorf("register consumer metrics: %w", err)
 		}
 	}
+	// Export every op from the start, so dashboards see zeros, not gaps.
+	for _, op := range []string{"handle", "dead_letter", "commit"} {
+		m.retries.WithLabelValues(op)
+	}
 	return m, nil
 }
 
