@@ -10,7 +10,7 @@ GO       ?= go
 KAFKA    := deploy/local/kafka.sh
 EVAL_DIR ?= $(CURDIR)/../shared/data/eval
 
-.PHONY: all build run demo test test-short test-integration validate bench eval generate vet tidy check-modules clean
+.PHONY: all build run demo test test-short test-integration validate bench bench-e2e eval generate vet tidy check-modules clean
 
 all: build
 
@@ -83,6 +83,11 @@ eval:
 ## bench: the Go benchmarks (results are recorded in BENCHMARKS.md)
 bench:
 	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); done
+
+## bench-e2e: end-to-end throughput, latency and memory of the whole pipeline (embedded broker
+## and SQLite; also real Kafka and PostgreSQL when KAFKA_BROKERS and POSTGRES_DSN are set)
+bench-e2e: build
+	deploy/local/bench-e2e.sh
 
 clean:
 	rm -rf bin var

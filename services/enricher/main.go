@@ -6,6 +6,8 @@
 //
 //	enricher            run the service (configured by environment, see README)
 //	enricher extract    enrich JSON Lines from stdin to stdout, for evaluation and backfills
+//	enricher replay --from <RFC3339|earliest> [--to <RFC3339>]
+//	                    re-enrich the raw topic's history into the enriched topic
 package main
 
 import (
@@ -23,6 +25,7 @@ import (
 	"github.com/newsflow/newsflow/pkg/config"
 	"github.com/newsflow/newsflow/pkg/kafkax"
 	"github.com/newsflow/newsflow/pkg/obs"
+	"github.com/newsflow/newsflow/pkg/progress"
 	enricherconfig "github.com/newsflow/newsflow/services/enricher/internal/config"
 	"github.com/newsflow/newsflow/services/enricher/internal/enrich"
 	"github.com/newsflow/newsflow/services/enricher/internal/extract"
@@ -52,8 +55,10 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdin io.Read
 				return err
 			}
 			return extract.Run(ctx, stdin, stdout, stderr, e)
+		case "replay":
+			return replayCommand(ctx, args[1:], getenv, stderr, progress.IsTerminal(stderr))
 		default:
-			return fmt.Errorf("unknown command %q (want no command, or extract)", args[0])
+			return fmt.Errorf("unknown command %q (want no command, extract or replay)", args[0])
 		}
 	}
 	return serve(ctx, getenv, stderr)

@@ -71,7 +71,7 @@ func Load(get pkgconfig.Getenv) (Config, error) {
 	add(err)
 	c.BatchSize, err = pkgconfig.Int(get, "INDEXER_BATCH_SIZE", 500)
 	add(err)
-	c.BatchWait, err = pkgconfig.Duration(get, "INDEXER_BATCH_WAIT", time.Second)
+	c.BatchWait, err = pkgconfig.Duration(get, "INDEXER_BATCH_WAIT", 200*time.Millisecond)
 	add(err)
 	c.PGMaxConns, err = pkgconfig.Int(get, "INDEXER_PG_MAX_CONNS", 8)
 	add(err)

@@ -21,7 +21,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil || backend != config.SQLite || target != "./var/newsflow.db" {
 		t.Errorf("store = %s %s %v", backend, target, err)
 	}
-	if c.HTTPAddr != "127.0.0.1:8080" || c.MetricsAddr != "127.0.0.1:9103" || c.BatchWait != time.Second || !c.Consume {
+	if c.HTTPAddr != "127.0.0.1:8080" || c.MetricsAddr != "127.0.0.1:9103" || c.BatchWait != 200*time.Millisecond || !c.Consume {
 		t.Errorf("defaults = %+v", c)
 	}
 }
