@@ -105,7 +105,7 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 		start := i
 		switch {
 		case isDigit(c):
-			t := token{start: int32(i), kind: tNum, lex: -1}
+			kind := tNum
 			frac := false
 			for i < len(text) {
 				d := text[i]
@@ -134,7 +134,7 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 					}
 				}
 				if glued {
-					t.kind = tCompound
+					kind = tCompound
 					for i < len(text) {
 						if ok, w := wordCharAt(text, i); ok {
 							i += w
@@ -146,8 +146,10 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 					}
 				}
 			}
-			t.end = int32(i)
-			toks = append(toks, t)
+			toks = grow1(toks)
+			t := &toks[len(toks)-1]
+			t.start, t.end, t.lex, t.hf = int32(start), int32(i), -1, 0
+			t.kind, t.cap, t.punct, t.hyph = kind, false, 0, false
 		default:
 			// An ASCII letter is one table load; only other bytes decode.
 			ok, w := lowerTab[c] != 0, 1
@@ -159,10 +161,31 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 				var h, hPre uint64
 				var pre int
 				var ascii, hyph bool
-				i, h, hPre, pre, ascii, hyph = scanWord(text, i, w)
-				// The token is built in locals and appended whole: filling a
-				// stack copy field by field and then copying it stalls on
-				// store forwarding.
+				if c < utf8.RuneSelf {
+					// Most words are plain ASCII letters and digits: hash them
+					// here without a call, and leave the words that go on with
+					// a hyphen, an apostrophe or another letter to scanWord.
+					h = hashStep(0, lowerTab[c])
+					j := i + 1
+					for j < len(text) {
+						l := lowerTab[text[j]]
+						if l == 0 {
+							break
+						}
+						h = hashStep(h, l)
+						j++
+					}
+					if j < len(text) && (text[j] == '-' || text[j] == '\'' || text[j] >= utf8.RuneSelf) {
+						i, h, hPre, pre, ascii, hyph = scanWord(text, i, w)
+					} else {
+						i, h, pre, ascii = j, hashFinal(h), -1, true
+					}
+				} else {
+					i, h, hPre, pre, ascii, hyph = scanWord(text, i, w)
+				}
+				// The token is written in place, field by field: a token
+				// literal is built on the stack with narrow stores and then
+				// copied with wide loads, which stall on store forwarding.
 				var apos byte
 				if pre > 0 {
 					apos = '\'' // a word with an apostrophe: "soldier's"
@@ -193,11 +216,18 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 						lex = lexPending
 					}
 				}
-				toks = append(toks, token{start: int32(start), end: int32(i), lex: lex, kind: tWord, cap: capital, punct: apos, hyph: hyph, hf: hf})
+				toks = grow1(toks)
+				t := &toks[len(toks)-1]
+				t.start, t.end, t.lex, t.hf = int32(start), int32(i), lex, hf
+				t.kind, t.cap, t.punct, t.hyph = tWord, capital, apos, hyph
 				// Most words are followed by one space and another word:
 				// take it here rather than through the dispatch above.
 				if i+1 < len(text) && text[i] == ' ' && lowerTab[text[i+1]] > '9' {
-					i++
+					var done bool
+					i, toks, sentFlags, done = x.plainWords(text, i+1, toks, sentFlags)
+					if done {
+						continue
+					}
 					c, start, w = text[i], i, 1
 					goto word
 				}
@@ -206,14 +236,17 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 			if c >= utf8.RuneSelf {
 				_, w = utf8.DecodeRuneInString(text[i:])
 			}
-			t := token{start: int32(i), end: int32(i + w), kind: tPunct, lex: -1}
+			var punct byte
 			if w == 1 {
-				t.punct = c
+				punct = c
 			} else if apostropheAt(text, i) > 0 {
-				t.punct = '\''
+				punct = '\''
 			}
+			toks = grow1(toks)
+			t := &toks[len(toks)-1]
+			t.start, t.end, t.lex, t.hf = int32(i), int32(i+w), -1, 0
+			t.kind, t.cap, t.punct, t.hyph = tPunct, false, punct, false
 			i += w
-			toks = append(toks, t)
 			if (c == '.' || c == '!' || c == '?') && x.endsSentence(text, i, toks) {
 				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags)
 				sentLo, sentStart, sentFlags = len(toks), -1, 0
@@ -222,6 +255,70 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 	}
 	toks, sents = flush(toks, sents, sentLo, sentStart, len(text), sentFlags)
 	return toks, sents
+}
+
+// plainWords reads a run of plain words, each of ASCII letters and digits
+// and followed by one space and the next: most of an article. It does what
+// the word path of tokenize does for such words, in a loop small enough to
+// keep its state in registers. text[i] must be an ASCII letter. It stops
+// with done at the end of the run, or without it at the start of a word
+// that goes on with a hyphen, an apostrophe or a non-ASCII byte, which
+// tokenize then reads.
+func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint64) (next int, _ []token, _ uint64, done bool) {
+	for {
+		start := i
+		c := text[i]
+		h := hashStep(0, lowerTab[c])
+		for i++; i < len(text); i++ {
+			l := lowerTab[text[i]]
+			if l == 0 {
+				break
+			}
+			h = hashStep(h, l)
+		}
+		if i < len(text) && (text[i] == '-' || text[i] == '\'' || text[i] >= utf8.RuneSelf) {
+			return start, toks, sentFlags, false
+		}
+		h = hashFinal(h)
+		lex, hf := int32(-1), uint64(0)
+		if i-start <= 3*maxWord {
+			lex, hf = lexPending, h
+			if x.maybeCue(h) {
+				lex = x.findHash(h, text[start:i])
+			}
+			switch {
+			case lex >= 0:
+				if f := x.lex[lex].flags; f&cueFlags != 0 {
+					sentFlags |= f
+					hf = f
+				} else {
+					lex = lexPending
+				}
+			case !x.maybeWord(h):
+				lex, hf = -1, 0
+			default:
+				lex = lexPending
+			}
+		}
+		toks = grow1(toks)
+		t := &toks[len(toks)-1]
+		t.start, t.end, t.lex, t.hf = int32(start), int32(i), lex, hf
+		t.kind, t.cap, t.punct, t.hyph = tWord, c <= 'Z', 0, false
+		if i+1 < len(text) && text[i] == ' ' && lowerTab[text[i+1]] > '9' {
+			i++
+			continue
+		}
+		return i, toks, sentFlags, true
+	}
+}
+
+// grow1 extends toks by one token, left as it was in the buffer: the caller
+// sets every field.
+func grow1(toks []token) []token {
+	if len(toks) < cap(toks) {
+		return toks[:len(toks)+1]
+	}
+	return append(toks, token{})
 }
 
 // flush closes the sentence of tokens [lo, len(toks)). A sentence without a

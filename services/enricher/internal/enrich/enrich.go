@@ -97,8 +97,11 @@ func linkPlaces(figs []events.Casualty, locs []events.Location) {
 	for i := range figs {
 		ev := figs[i].Evidence
 		best, bestRank := -1, -1
-		for j, l := range locs {
-			if l.Field != ev.Field || l.Start < ev.Start || l.End > ev.End {
+		for j := range locs {
+			// A Location is large: copying it per figure showed in profiles.
+			// Offsets are tested before the field, a string compare.
+			l := &locs[j]
+			if l.Start < ev.Start || l.End > ev.End || l.Field != ev.Field {
 				continue
 			}
 			if r := specificity(l.FeatureCode); r > bestRank {

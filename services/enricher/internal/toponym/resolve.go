@@ -575,7 +575,7 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		inf := &e.info[c.entry]
 		s := c.score
 		for _, o := range cands {
-			if o.entry != c.entry && e.contains(cand{entry: o.entry}, cand{entry: c.entry}) {
+			if o.entry != c.entry && e.containsEntry(o.entry, c.entry) {
 				s += 0.5 * o.score
 			}
 		}
@@ -604,7 +604,7 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		next := -1
 		for i, c := range cands {
 			if c.score < descendMin || c.score < descendShare*cands[best].score ||
-				!e.contains(cand{entry: cands[best].entry}, cand{entry: c.entry}) {
+				!e.containsEntry(cands[best].entry, c.entry) {
 				continue
 			}
 			if next < 0 || total[i] > total[next] || total[i] == total[next] && c.first < cands[next].first {

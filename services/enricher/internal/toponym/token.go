@@ -62,12 +62,58 @@ func tokenize(dst []token, s string) []token {
 	prevShort := false // previous token could be an abbreviation ("St", "U", "Ky")
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c == ' ' {
+			i++
+			continue
+		}
+		if cl := asciiClass[c]; cl != 0 {
+			// The common case, an ASCII word, is read here without a call;
+			// a word that runs on into a non-ASCII letter is read again by
+			// scanWord, which decides for every rune.
+			start := i
+			var flags uint8
+			if cl == clUpper {
+				flags = capFirst
+			}
+			acc := cl
+			h := (uint64(hashSeed) ^ uint64(c|(cl&clUpper)<<5)) * hashPrime
+			for i++; i < len(s); i++ {
+				d := s[i]
+				k := asciiClass[d]
+				if k == 0 {
+					break
+				}
+				acc |= k
+				h = (h ^ uint64(d|(k&clUpper)<<5)) * hashPrime
+			}
+			n := i - start
+			if i < len(s) && s[i] >= utf8.RuneSelf {
+				i, h, flags, n = scanWord(s, start)
+			} else {
+				if acc&clUpper != 0 && acc&clLower == 0 {
+					flags |= allUpper
+				}
+				if acc&clLower != 0 {
+					flags |= hasLower
+				}
+				if acc&clDigit != 0 {
+					flags |= hasDigit
+				}
+			}
+			// Written in place: a token literal is built on the stack with
+			// narrow stores and copied with wide loads, which stall on store
+			// forwarding.
+			dst = grow1(dst)
+			t := &dst[len(dst)-1]
+			t.start, t.end, t.hash, t.gap, t.flags = int32(start), int32(i), h, g, flags
+			prevShort = n <= 3 && flags&capFirst != 0
+			g = gapSpace
+			continue
+		}
 		word := false
 		size := 1
 		var r rune
-		if c < utf8.RuneSelf {
-			word = asciiClass[c] != 0
-		} else {
+		if c >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 			word = unicode.IsLetter(r) || unicode.IsDigit(r)
 		}
@@ -131,6 +177,15 @@ func tokenize(dst []token, s string) []token {
 		i += size
 	}
 	return dst
+}
+
+// grow1 extends toks by one token, left as it was in the buffer: the caller
+// sets every field.
+func grow1(toks []token) []token {
+	if len(toks) < cap(toks) {
+		return toks[:len(toks)+1]
+	}
+	return append(toks, token{})
 }
 
 // scanWord reads the word starting at i: its end, the hash of its

@@ -164,18 +164,30 @@ const (
 	caseLower          // lower-cased text: nothing to go by either
 )
 
-func detectCase(toks []token) caseMode {
-	var capTok, lowTok, upTok int
-	for _, t := range toks {
+// caseKind sorts a token by its case flags for detectCase: 1 all upper
+// case, 2 capitalised, 3 lower case, 0 none of these (digits).
+var caseKind = func() (t [16]uint8) {
+	for f := range uint8(16) {
 		switch {
-		case t.flags&hasLower == 0 && t.flags&allUpper != 0:
-			upTok++
-		case t.flags&capFirst != 0:
-			capTok++
-		case t.flags&hasLower != 0:
-			lowTok++
+		case f&hasLower == 0 && f&allUpper != 0:
+			t[f] = 1
+		case f&capFirst != 0:
+			t[f] = 2
+		case f&hasLower != 0:
+			t[f] = 3
 		}
 	}
+	return t
+}()
+
+func detectCase(toks []token) caseMode {
+	// A table of the four case flags counts without a branch per token:
+	// the kinds of neighbouring tokens do not follow a pattern.
+	var n [4]int
+	for _, t := range toks {
+		n[caseKind[t.flags&15]]++
+	}
+	upTok, capTok, lowTok := n[1], n[2], n[3]
 	switch {
 	case upTok+capTok+lowTok == 0:
 		return caseMixed
@@ -995,15 +1007,21 @@ func (e *Extractor) commaSupports(m *mention, at int32, field []mention, idx int
 
 // contains reports whether candidate outer's place contains inner's.
 func (e *Extractor) contains(outer, inner cand) bool {
-	o, in := &e.info[outer.entry], &e.info[inner.entry]
-	if o.country == 0 || o.country != in.country || outer.entry == inner.entry {
+	return e.containsEntry(outer.entry, inner.entry)
+}
+
+// containsEntry is contains on gazetteer entries; it is small enough to be
+// inlined into focus, whose loop over pairs of places calls it often.
+func (e *Extractor) containsEntry(outer, inner int32) bool {
+	o, in := &e.info[outer], &e.info[inner]
+	if o.country == 0 || o.country != in.country || outer == inner {
 		return false
 	}
 	switch o.kind {
 	case kindCountry:
 		return in.kind != kindCountry
 	case kindADM1:
-		return in.admin1 == outer.entry && in.kind != kindADM1
+		return in.admin1 == outer && in.kind != kindADM1
 	case kindADM2:
 		return o.admin2 != 0 && in.admin2 == o.admin2 && in.kind != kindADM2
 	}
