@@ -44,7 +44,7 @@ test-integration:
 	set -a; eval "$$($(KAFKA) env)"; set +a; \
 	status=0; for m in $(MODULES); do \
 		echo "== go test -run Integration $$m"; \
-		(cd $$m && $(GO) test -race -count=1 -run Integration ./...) || status=1; \
+		(cd $$m && $(GO) test -race -count=1 -timeout 30m -run Integration ./...) || status=1; \
 	done; exit $$status
 
 ## test-short: the unit tests only (skips the end-to-end test)

@@ -127,6 +127,7 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 	}
 	c.mu.Unlock()
 	go c.watchLag(ctx)
+	fetchBackoff := time.Second
 	for {
 		wctx, end := c.wd.begin(ctx)
 		batch, err := c.fetch(wctx)
@@ -137,12 +138,26 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 		if c.wd.reset() {
 			// A partial batch is dropped: it is not committed, so the new
 			// Reader fetches it again.
-			c.restart(ctx)
+			c.restart(ctx, fmt.Sprintf("no progress for %s although the group has lag", c.wd.stall))
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("fetch from %s: %w", c.cfg.Topic, err)
+			// A group Reader gives up when it cannot reach the coordinator
+			// for a while (a broker restart): wait, then start a new one,
+			// which rejoins and resumes from the committed offsets.
+			c.m.retries.WithLabelValues("fetch").Inc()
+			c.cfg.Logger.Warn("fetch failed", slog.String("topic", c.cfg.Topic),
+				slog.Duration("backoff", fetchBackoff), slog.Any("error", err))
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(fetchBackoff):
+			}
+			fetchBackoff = min(2*fetchBackoff, 30*time.Second)
+			c.restart(ctx, "fetch failed")
+			continue
 		}
+		fetchBackoff = time.Second
 		poison, ok := c.handle(ctx, batch, h)
 		if !ok {
 			return nil
@@ -160,7 +175,7 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 			// Only the watchdog ends a commit early. The batch was handled
 			// but not committed: it comes again, and handlers are idempotent.
 			c.wd.reset()
-			c.restart(ctx)
+			c.restart(ctx, fmt.Sprintf("commit stalled for %s", c.wd.stall))
 			continue
 		}
 		c.wd.progress()
@@ -175,10 +190,10 @@ const closeTimeout = 10 * time.Second
 
 // restart replaces a stalled Reader with a new one, which joins the group
 // again and resumes from the committed offsets.
-func (c *Consumer) restart(ctx context.Context) {
+func (c *Consumer) restart(ctx context.Context, why string) {
 	c.m.readerRestarts.Inc()
-	c.cfg.Logger.Warn("consumer made no progress although the group has lag; recreating the kafka reader",
-		slog.String("topic", c.cfg.Topic), slog.String("group", c.cfg.GroupID), slog.Duration("stall_timeout", c.wd.stall))
+	c.cfg.Logger.Warn("recreating the kafka reader", slog.String("reason", why),
+		slog.String("topic", c.cfg.Topic), slog.String("group", c.cfg.GroupID))
 	c.mu.Lock()
 	old := c.reader
 	c.reader = c.newReader()

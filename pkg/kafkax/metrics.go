@@ -55,7 +55,7 @@ func newConsumerMetrics(reg prometheus.Registerer, service string) (*consumerMet
 		}
 	}
 	// Export every op from the start, so dashboards see zeros, not gaps.
-	for _, op := range []string{"handle", "dead_letter", "commit"} {
+	for _, op := range []string{"fetch", "handle", "dead_letter", "commit"} {
 		m.retries.WithLabelValues(op)
 	}
 	return m, nil
