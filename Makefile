@@ -10,7 +10,7 @@ GO       ?= go
 KAFKA    := deploy/local/kafka.sh
 EVAL_DIR ?= $(CURDIR)/../shared/data/eval
 
-.PHONY: all build run demo test test-short test-integration validate bench bench-e2e eval generate vet tidy check-modules clean
+.PHONY: all build run demo test test-short test-integration validate bench bench-e2e eval eval-incidents generate vet tidy check-modules clean
 
 all: build
 
@@ -76,9 +76,20 @@ tidy:
 generate:
 	cd services/enricher && $(GO) generate ./...
 
-## eval: score the enricher on the evaluation data in ../shared/data/eval
-eval:
+## eval: score the enricher on the evaluation data in ../shared/data/eval, then the incident clustering
+eval: eval-incidents
 	cd services/enricher && $(GO) run ./cmd/eval -data $(EVAL_DIR)
+
+## eval-incidents: every UCDP headline as an article, through `enricher extract` and `indexer cluster`,
+## scored for pairwise same-incident precision and recall and for each incident's killed estimate
+UCDP_DEV := $(EVAL_DIR)/casualty/ucdp_ged_pak.dev.jsonl
+EVAL_TMP := $(CURDIR)/var/eval
+eval-incidents: build
+	@mkdir -p $(EVAL_TMP)
+	cd services/indexer && $(GO) run ./cmd/clustereval prep -gold $(UCDP_DEV) > $(EVAL_TMP)/ucdp_heads.jsonl
+	bin/enricher extract < $(EVAL_TMP)/ucdp_heads.jsonl > $(EVAL_TMP)/ucdp_enriched.jsonl
+	bin/indexer cluster -incidents $(EVAL_TMP)/ucdp_incidents.jsonl < $(EVAL_TMP)/ucdp_enriched.jsonl > $(EVAL_TMP)/ucdp_clusters.jsonl
+	cd services/indexer && $(GO) run ./cmd/clustereval score -gold $(UCDP_DEV) -clusters $(EVAL_TMP)/ucdp_clusters.jsonl -incidents $(EVAL_TMP)/ucdp_incidents.jsonl
 
 ## bench: the Go benchmarks (results are recorded in BENCHMARKS.md)
 bench:

@@ -5,6 +5,8 @@
 //
 //	indexer                run the service (configured by environment, see README)
 //	indexer -config-dump   print the parsed configuration, secrets redacted
+//	indexer reindex        rebuild the store from the enriched topic
+//	indexer cluster        assign enriched JSON Lines on stdin to incidents, for evaluation
 package main
 
 import (
@@ -25,6 +27,7 @@ import (
 	pkgconfig "github.com/newsflow/newsflow/pkg/config"
 	"github.com/newsflow/newsflow/pkg/kafkax"
 	"github.com/newsflow/newsflow/pkg/obs"
+	"github.com/newsflow/newsflow/pkg/progress"
 	"github.com/newsflow/newsflow/services/indexer/internal/api"
 	"github.com/newsflow/newsflow/services/indexer/internal/config"
 	"github.com/newsflow/newsflow/services/indexer/internal/index"
@@ -50,6 +53,12 @@ func run(ctx context.Context, args []string, getenv pkgconfig.Getenv, stdout, st
 // runWith is run with a hook that receives the API listener's address, for
 // tests that bind port 0.
 func runWith(ctx context.Context, args []string, getenv pkgconfig.Getenv, stdout, stderr io.Writer, apiBound func(net.Addr)) error {
+	if len(args) > 0 && args[0] == "cluster" {
+		return runCluster(ctx, args[1:], os.Stdin, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "reindex" {
+		return reindexCommand(ctx, args[1:], getenv, stderr, progress.IsTerminal(stderr))
+	}
 	flags := flag.NewFlagSet("indexer", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	dump := flags.Bool("config-dump", false, "print the parsed configuration (secrets redacted) and exit")

@@ -1,0 +1,182 @@
+package incident
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"time"
+
+	"github.com/newsflow/newsflow/pkg/events"
+)
+
+// Incident is one event and the articles that report it.
+type Incident struct {
+	ID          string        `json:"id"`
+	FirstReport time.Time     `json:"first_report"`
+	LastReport  time.Time     `json:"last_report"`
+	Focus       *events.Place `json:"focus,omitempty"`
+	// Title is the representative title: the first report's.
+	Title   string   `json:"title"`
+	Sources []string `json:"sources"`
+	Members []Member `json:"articles"`
+	Tolls   []Toll   `json:"tolls"`
+}
+
+// Member is one article of an incident, with what the clustering compares.
+type Member struct {
+	ArticleID string        `json:"id"`
+	Source    string        `json:"source,omitempty"`
+	At        time.Time     `json:"published_at"`
+	Title     string        `json:"title"`
+	Focus     *events.Place `json:"focus,omitempty"`
+	Places    []string      `json:"places,omitempty"`
+	Tokens    []uint32      `json:"tokens,omitempty"`
+	Totals    events.Totals `json:"totals"`
+}
+
+// Estimate returns the current best estimate for one kind, 0 when no report
+// gave that kind.
+func (inc *Incident) Estimate(k events.Kind) int {
+	for _, t := range inc.Tolls {
+		if t.Kind == k {
+			return t.Estimate
+		}
+	}
+	return 0
+}
+
+// Has reports whether the article is a member.
+func (inc *Incident) Has(articleID string) bool {
+	return slices.ContainsFunc(inc.Members, func(m Member) bool { return m.ArticleID == articleID })
+}
+
+// NewID derives an incident's id from the article that opened it, so a
+// replay of the same stream yields the same ids.
+func NewID(articleID string) string {
+	sum := sha256.Sum256([]byte(articleID))
+	return "inc-" + hex.EncodeToString(sum[:10])
+}
+
+// open starts an incident from one article.
+func open(f Features) *Incident {
+	inc := &Incident{ID: NewID(f.ArticleID), Tolls: []Toll{}}
+	inc.add(f, 0)
+	return inc
+}
+
+// add puts an article into the incident, or replaces its earlier version,
+// and recomputes the derived fields. seq orders reports of equal time.
+func (inc *Incident) add(f Features, seq int) {
+	if seq <= 0 {
+		seq = inc.nextSeq()
+	}
+	m := Member{ArticleID: f.ArticleID, Source: f.Source, At: f.At, Title: f.Title, Focus: f.Focus,
+		Places: f.Places, Tokens: f.Tokens, Totals: f.Totals}
+	if i := slices.IndexFunc(inc.Members, func(m Member) bool { return m.ArticleID == f.ArticleID }); i >= 0 {
+		inc.Members[i] = m
+	} else {
+		inc.Members = append(inc.Members, m)
+	}
+	inc.refresh()
+	inc.setReports(f, seq)
+}
+
+// refresh recomputes the time span, sources, title and focus from members.
+func (inc *Incident) refresh() {
+	inc.Sources = []string{}
+	inc.Focus = nil
+	for i, m := range inc.Members {
+		if i == 0 || m.At.Before(inc.FirstReport) {
+			inc.FirstReport = m.At
+		}
+		if i == 0 || m.At.After(inc.LastReport) {
+			inc.LastReport = m.At
+		}
+		if m.Source != "" && !slices.Contains(inc.Sources, m.Source) {
+			inc.Sources = append(inc.Sources, m.Source)
+		}
+		// The most precise focus any member gives.
+		if m.Focus != nil && (inc.Focus == nil || precision(m.Focus) > precision(inc.Focus)) {
+			inc.Focus = m.Focus
+		}
+	}
+	slices.Sort(inc.Sources)
+	if len(inc.Members) > 0 {
+		inc.Title = inc.Members[0].Title
+	}
+}
+
+// setReports replaces the article's reports in every toll and re-estimates.
+func (inc *Incident) setReports(f Features, seq int) {
+	for _, k := range events.Kinds {
+		n := f.Totals.Get(k)
+		ti := slices.IndexFunc(inc.Tolls, func(t Toll) bool { return t.Kind == k })
+		if ti >= 0 {
+			inc.Tolls[ti].History = slices.DeleteFunc(inc.Tolls[ti].History, func(r Report) bool { return r.ArticleID == f.ArticleID })
+		}
+		if n > 0 {
+			r := Report{At: f.At, ArticleID: f.ArticleID, Source: f.Source, Count: n, Seq: seq}
+			for _, c := range f.Casualties {
+				if c.Kind == k {
+					r.Qualifier, r.Evidence = c.Qualifier, c.EvidenceText
+					if c.Count == n {
+						break
+					}
+				}
+			}
+			if ti < 0 {
+				inc.Tolls = append(inc.Tolls, Toll{Kind: k})
+				ti = len(inc.Tolls) - 1
+			}
+			inc.Tolls[ti].History = append(inc.Tolls[ti].History, r)
+		}
+		if ti >= 0 {
+			inc.Tolls[ti].Basis, _ = estimate(inc.Tolls[ti].History)
+			inc.Tolls[ti].Estimate = inc.Tolls[ti].Basis.Count
+		}
+	}
+	inc.Tolls = slices.DeleteFunc(inc.Tolls, func(t Toll) bool { return len(t.History) == 0 })
+	slices.SortFunc(inc.Tolls, func(a, b Toll) int {
+		return slices.Index(events.Kinds, a.Kind) - slices.Index(events.Kinds, b.Kind)
+	})
+}
+
+// precision ranks a place by how finely it locates an event.
+func precision(p *events.Place) int {
+	switch {
+	case p == nil:
+		return 0
+	case p.FeatureCode == "CONT" || len(p.FeatureCode) >= 3 && p.FeatureCode[:3] == "PCL":
+		return 1
+	case p.FeatureCode == "RGN" || p.FeatureCode == "LCTY" || p.FeatureCode == "ADM1":
+		return 2
+	case p.FeatureCode == "ADM2":
+		return 3
+	}
+	return 4
+}
+
+// nextSeq is one more than the largest report sequence the incident holds,
+// so a report added without an explicit order counts as the latest.
+func (inc *Incident) nextSeq() int {
+	n := 0
+	for _, t := range inc.Tolls {
+		for _, r := range t.History {
+			n = max(n, r.Seq)
+		}
+	}
+	return n + 1
+}
+
+// Clone returns a copy that shares nothing Add mutates, for callers that
+// cache incidents.
+func (inc *Incident) Clone() *Incident {
+	c := *inc
+	c.Members = slices.Clone(inc.Members)
+	c.Sources = slices.Clone(inc.Sources)
+	c.Tolls = slices.Clone(inc.Tolls)
+	for i := range c.Tolls {
+		c.Tolls[i].History = slices.Clone(c.Tolls[i].History)
+	}
+	return &c
+}
