@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsflow/newsflow/pkg/events"
+	"github.com/newsflow/newsflow/services/enricher/internal/cpuclock"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -382,7 +383,7 @@ func BenchmarkExtract(b *testing.B) {
 	}
 	b.SetBytes(int64(bytes / len(arts)))
 	b.ReportAllocs()
-	cpu := startCPU()
+	cpu := cpuclock.Start()
 	i := 0
 	for b.Loop() {
 		a := arts[i%len(arts)]
@@ -391,7 +392,7 @@ func BenchmarkExtract(b *testing.B) {
 		_ = Totals(figs)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
-	cpu.report(b)
+	cpu.Report(b)
 }
 
 func TestAppendExtract(t *testing.T) {
@@ -438,12 +439,12 @@ func BenchmarkExtractGeneral(b *testing.B) {
 	}
 	b.SetBytes(int64(size / len(texts)))
 	b.ReportAllocs()
-	cpu := startCPU()
+	cpu := cpuclock.Start()
 	i := 0
 	for b.Loop() {
 		_ = Totals(x.AppendExtract(nil, events.FieldText, texts[i%len(texts)]))
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
-	cpu.report(b)
+	cpu.Report(b)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsflow/newsflow/pkg/events"
+	"github.com/newsflow/newsflow/services/enricher/internal/cpuclock"
 	"github.com/newsflow/newsflow/services/enricher/internal/gazetteer"
 )
 
@@ -166,14 +167,14 @@ func BenchmarkEnrich(b *testing.B) {
 	}
 	b.SetBytes(int64(size / len(arts)))
 	b.ReportAllocs()
-	cpu := startCPU()
+	cpu := cpuclock.Start()
 	i := 0
 	for b.Loop() {
 		_ = e.Enrich(arts[i%len(arts)])
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
-	cpu.report(b)
+	cpu.Report(b)
 }
 
 func TestFigurePlace(t *testing.T) {

@@ -4,11 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/newsflow/newsflow/pkg/events"
+	"github.com/newsflow/newsflow/services/enricher/internal/cpuclock"
 	"github.com/newsflow/newsflow/services/enricher/internal/gazetteer"
 )
 
@@ -41,24 +40,13 @@ func BenchmarkExtract(b *testing.B) {
 	}
 	b.SetBytes(bytes / int64(len(docs)))
 	b.ReportAllocs()
-	// The machine is shared: wall time per op says as much about the
-	// neighbours as about us, so report the process's CPU time too.
-	cpu0 := processCPU()
+	cpu := cpuclock.Start()
 	i := 0
 	for b.Loop() {
 		ex.Extract(docs[i%len(docs)])
 		i++
 	}
-	b.ReportMetric(float64(processCPU()-cpu0)/float64(i), "cpu-ns/op")
-}
-
-// processCPU is the user and system CPU time the process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	cpu.Report(b)
 }
 
 func BenchmarkNew(b *testing.B) {
