@@ -203,6 +203,9 @@ func (x *Indexer) count(res store.UpsertResult) {
 			country = "other"
 			if c := strings.ToUpper(p.Country); x.countries[c] {
 				country = c
+				if p.Admin1Name != "" {
+					x.m.articlesByRegion.WithLabelValues(c, p.Admin1Name).Inc()
+				}
 			}
 		}
 		x.m.articlesByCountry.WithLabelValues(country).Inc()

@@ -90,6 +90,9 @@ func TestHandlePoisonAndStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `
+# HELP newsflow_indexer_articles_indexed_by_region_total Newly indexed articles of the configured countries by the first-level division (province, state) of their primary place.
+# TYPE newsflow_indexer_articles_indexed_by_region_total counter
+newsflow_indexer_articles_indexed_by_region_total{country="PK",region="Sindh"} 1
 # HELP newsflow_indexer_articles_indexed_total Newly indexed articles by the country of their primary place (configured countries, other, or none).
 # TYPE newsflow_indexer_articles_indexed_total counter
 newsflow_indexer_articles_indexed_total{country="PK"} 1
@@ -110,7 +113,8 @@ newsflow_indexer_poison_messages_total{reason="invalid"} 2
 newsflow_indexer_poison_messages_total{reason="schema_version"} 2
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want),
-		"newsflow_indexer_articles_indexed_total", "newsflow_indexer_casualties_indexed_total",
+		"newsflow_indexer_articles_indexed_total", "newsflow_indexer_articles_indexed_by_region_total",
+		"newsflow_indexer_casualties_indexed_total",
 		"newsflow_indexer_articles_written_total", "newsflow_indexer_poison_messages_total"); err != nil {
 		t.Error(err)
 	}

@@ -13,6 +13,7 @@ type metrics struct {
 	storeErrors       prometheus.Counter
 	poison            *prometheus.CounterVec
 	articlesByCountry *prometheus.CounterVec
+	articlesByRegion  *prometheus.CounterVec
 	casualties        *prometheus.CounterVec
 }
 
@@ -46,12 +47,18 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "newsflow_indexer_articles_indexed_total",
 			Help: "Newly indexed articles by the country of their primary place (configured countries, other, or none).",
 		}, []string{"country"}),
+		// Bounded: only the first-level divisions of the configured
+		// countries, a few hundred series at most.
+		articlesByRegion: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsflow_indexer_articles_indexed_by_region_total",
+			Help: "Newly indexed articles of the configured countries by the first-level division (province, state) of their primary place.",
+		}, []string{"country", "region"}),
 		casualties: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsflow_indexer_casualties_indexed_total",
 			Help: "Casualty totals of newly indexed articles by country (as for articles_indexed) and kind.",
 		}, []string{"country", "kind"}),
 	}
-	for _, c := range []prometheus.Collector{m.written, m.batchSize, m.batchDuration, m.storeErrors, m.poison, m.articlesByCountry, m.casualties} {
+	for _, c := range []prometheus.Collector{m.written, m.batchSize, m.batchDuration, m.storeErrors, m.poison, m.articlesByCountry, m.articlesByRegion, m.casualties} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("index: register metrics: %w", err)
 		}
