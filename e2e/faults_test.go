@@ -29,7 +29,14 @@ import (
 // chunks and returns their ids; after sees the count written so far.
 func (p *pipeline) publishArticles(ctx context.Context, n int, after func(int)) []string {
 	p.t.Helper()
-	arts := loadgen.Articles(strings.ReplaceAll(p.topics.Raw, ".raw", ""), n, time.Now())
+	return p.publishBatch(ctx, "", n, after)
+}
+
+// publishBatch is publishArticles for one of several batches: label keeps
+// the ids of each batch apart.
+func (p *pipeline) publishBatch(ctx context.Context, label string, n int, after func(int)) []string {
+	p.t.Helper()
+	arts := loadgen.Articles(strings.ReplaceAll(p.topics.Raw, ".raw", "")+label, n, time.Now())
 	msgs, err := loadgen.Messages(p.topics.Raw, arts)
 	if err != nil {
 		p.t.Fatal(err)
@@ -312,7 +319,7 @@ func TestIntegrationFaultRebalance(t *testing.T) {
 	defer cancel()
 	p.createTopics(ctx)
 	const n = 8000
-	ids := p.publishArticles(ctx, n, nil)
+	ids := p.publishBatch(ctx, "a", n/4, nil)
 
 	indexer := p.indexer()
 	first := p.enricher("enricher")
@@ -322,7 +329,11 @@ func TestIntegrationFaultRebalance(t *testing.T) {
 	waitFor(t, "the first enricher to be under way", 3*time.Minute, func() bool { return consumed("enricher") >= n/8 })
 	t.Logf("second enricher joins after the first committed %v of %d", consumed("enricher"), n)
 	second := p.enricher("enricher2")
-	waitFor(t, "the second enricher to get partitions and commit", 3*time.Minute, func() bool { return consumed("enricher2") >= 500 })
+	// The second half is published once both members own partitions, so the
+	// new member has work however fast the first got through the first half.
+	waitFor(t, "both enrichers to own partitions", 3*time.Minute, func() bool { return p.membersWithPartitions(ctx, p.groups["enricher"]) == 2 })
+	ids = append(ids, p.publishBatch(ctx, "b", n-n/4, nil)...)
+	waitFor(t, "the second enricher to get partitions and commit", 3*time.Minute, func() bool { return consumed("enricher2") >= 200 })
 	byFirst, bySecond := consumed("enricher"), consumed("enricher2")
 	second.term(t)
 	t.Logf("second enricher left after committing %v (first: %v)", bySecond, byFirst)
@@ -335,6 +346,25 @@ func TestIntegrationFaultRebalance(t *testing.T) {
 	checkExactlyOnce(t, p.stored(), ids)
 	first.term(t)
 	indexer.term(t)
+}
+
+// membersWithPartitions counts the members of a stable group that own at
+// least one partition; -1 when the group cannot be described.
+func (p *pipeline) membersWithPartitions(ctx context.Context, group string) int {
+	resp, err := p.kafka.Client(p.tr).DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{group}})
+	if err != nil || len(resp.Groups) != 1 || resp.Groups[0].Error != nil || resp.Groups[0].GroupState != "Stable" {
+		return -1
+	}
+	n := 0
+	for _, m := range resp.Groups[0].Members {
+		for _, tp := range m.MemberAssignments.Topics {
+			if len(tp.Partitions) > 0 {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 // TestIntegrationFaultStartBeforeBroker starts the fetcher, enricher and
