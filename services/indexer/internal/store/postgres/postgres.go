@@ -425,9 +425,9 @@ func (s *Store) Article(ctx context.Context, id string) (events.EnrichedArticle,
 	if err != nil {
 		return events.EnrichedArticle{}, fmt.Errorf("postgres: article %s: %w", id, err)
 	}
-	var a events.EnrichedArticle
-	if err := json.Unmarshal(doc, &a); err != nil {
-		return events.EnrichedArticle{}, fmt.Errorf("postgres: decode stored article %s: %w", id, err)
+	a, err := store.DecodeDoc(id, doc)
+	if err != nil {
+		return a, fmt.Errorf("postgres: %w", err)
 	}
 	return a, nil
 }
@@ -442,9 +442,8 @@ func (s *Store) TopPlaces(ctx context.Context, q store.PlaceQuery) ([]store.Plac
 	defer rows.Close()
 	out := []store.PlaceStat{}
 	for rows.Next() {
-		var st store.PlaceStat
-		p := &st.Place
-		if err := rows.Scan(&p.ID, &p.GeonameID, &p.Name, &p.Country, &p.Admin1Code, &p.Admin1Name, &p.Admin2Code, &p.Lat, &p.Lon, &p.FeatureCode, &st.Articles, &st.Mentions); err != nil {
+		st, err := store.ScanPlaceStat(rows)
+		if err != nil {
 			return nil, fmt.Errorf("postgres: scan top place: %w", err)
 		}
 		out = append(out, st)
@@ -468,19 +467,10 @@ func (s *Store) CasualtySummary(ctx context.Context, q store.SummaryQuery) ([]st
 	defer rows.Close()
 	out := []store.SummaryGroup{}
 	for rows.Next() {
-		var (
-			g        store.SummaryGroup
-			t        = &g.Totals
-			lat, lon *float64
-		)
-		if err := rows.Scan(&g.Country, &g.Admin1Code, &g.Admin1Name, &g.Day, &g.Articles,
-			&t.Killed, &t.Injured, &t.Arrested, &t.Kidnapped, &t.Missing, &t.Displaced, &lat, &lon); err != nil {
+		g, err := store.ScanSummaryGroup(rows, q.GroupBy)
+		if err != nil {
 			return nil, fmt.Errorf("postgres: scan summary: %w", err)
 		}
-		if lat != nil && lon != nil {
-			g.Lat, g.Lon = lat, lon
-		}
-		store.SummaryKey(&g, q.GroupBy)
 		out = append(out, g)
 	}
 	if err := rows.Err(); err != nil {

@@ -1,0 +1,50 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/newsflow/newsflow/pkg/events"
+)
+
+// Row is the one method the rows of database/sql and pgx share, so both
+// stores read the queries built here with the same code.
+type Row interface {
+	Scan(dest ...any) error
+}
+
+// ScanPlaceStat reads one row of TopPlacesSQL.
+func ScanPlaceStat(r Row) (PlaceStat, error) {
+	var st PlaceStat
+	p := &st.Place
+	err := r.Scan(&p.ID, &p.GeonameID, &p.Name, &p.Country, &p.Admin1Code, &p.Admin1Name, &p.Admin2Code,
+		&p.Lat, &p.Lon, &p.FeatureCode, &st.Articles, &st.Mentions)
+	return st, err
+}
+
+// ScanSummaryGroup reads one row of SummarySQL grouped by by.
+func ScanSummaryGroup(r Row, by GroupBy) (SummaryGroup, error) {
+	var (
+		g        SummaryGroup
+		t        = &g.Totals
+		lat, lon *float64
+	)
+	if err := r.Scan(&g.Country, &g.Admin1Code, &g.Admin1Name, &g.Day, &g.Articles,
+		&t.Killed, &t.Injured, &t.Arrested, &t.Kidnapped, &t.Missing, &t.Displaced, &lat, &lon); err != nil {
+		return g, err
+	}
+	if lat != nil && lon != nil {
+		g.Lat, g.Lon = lat, lon
+	}
+	SummaryKey(&g, by)
+	return g, nil
+}
+
+// DecodeDoc decodes the stored document of article id.
+func DecodeDoc(id string, doc []byte) (events.EnrichedArticle, error) {
+	var a events.EnrichedArticle
+	if err := json.Unmarshal(doc, &a); err != nil {
+		return events.EnrichedArticle{}, fmt.Errorf("decode stored article %s: %w", id, err)
+	}
+	return a, nil
+}
