@@ -1,6 +1,6 @@
 // Package obs owns what every service exposes for operators: the structured
 // logger, the per-process Prometheus registry, and the small HTTP server with
-// /metrics, /healthz and /readyz.
+// /metrics, /healthz, /readyz and, when asked for, /debug/pprof/.
 package obs
 
 import (
@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -57,7 +58,11 @@ type Server struct {
 	Ready func(ctx context.Context) error
 	// Handlers are extra routes, such as the fetcher's /feeds.
 	Handlers map[string]http.Handler
-	Logger   *slog.Logger
+	// Profiling serves the Go profiler under /debug/pprof/. It is off by
+	// default: profiles show code paths and memory contents to anyone who
+	// can reach the metrics port.
+	Profiling bool
+	Logger    *slog.Logger
 }
 
 // readyTimeout bounds one readiness check, so a hung dependency makes the
@@ -74,6 +79,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	for pattern, h := range s.Handlers {
 		mux.Handle(pattern, h)
+	}
+	if s.Profiling {
+		// Registered by hand: importing net/http/pprof only for its side
+		// effect would put it on http.DefaultServeMux, which we never serve.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	}
 	return mux
 }

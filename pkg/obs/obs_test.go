@@ -72,3 +72,21 @@ func TestServerEndpoints(t *testing.T) {
 		t.Errorf("/feeds = %d %q", code, body)
 	}
 }
+
+func TestServerProfiling(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		srv := &obs.Server{Registry: obs.NewRegistry(), Profiling: on, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		ts := httptest.NewServer(srv.Handler())
+		resp, err := http.Get(ts.URL + "/debug/pprof/heap?debug=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		ts.Close()
+		served := resp.StatusCode == http.StatusOK && strings.Contains(string(body), "heap profile")
+		if served != on {
+			t.Errorf("Profiling=%v: /debug/pprof/heap answered %d (heap profile served: %v)", on, resp.StatusCode, served)
+		}
+	}
+}

@@ -105,7 +105,7 @@ func serve(ctx context.Context, getenv config.Getenv, stderr io.Writer) error {
 		return err
 	}
 	server := &obs.Server{
-		Addr: cfg.MetricsAddr, Registry: reg, Logger: log,
+		Addr: cfg.MetricsAddr, Registry: reg, Logger: log, Profiling: cfg.Pprof,
 		Ready: func(ctx context.Context) error { return cfg.Kafka.Ping(ctx, tr) },
 	}
 

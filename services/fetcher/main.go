@@ -103,7 +103,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// connection that a liveness probe would turn into a restart loop.
 	var started atomic.Bool
 	srv := &obs.Server{
-		Addr: cfg.MetricsAddr, Registry: reg, Logger: log,
+		Addr: cfg.MetricsAddr, Registry: reg, Logger: log, Profiling: cfg.Pprof,
 		Ready: func(ctx context.Context) error {
 			if !started.Load() {
 				return errors.New("starting: waiting for Kafka, the topics and the seen-state")

@@ -124,7 +124,7 @@ func runWith(ctx context.Context, args []string, getenv pkgconfig.Getenv, stdout
 		}
 	}
 	server := &obs.Server{
-		Addr: cfg.MetricsAddr, Registry: reg, Logger: log,
+		Addr: cfg.MetricsAddr, Registry: reg, Logger: log, Profiling: cfg.Pprof,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
 				return err

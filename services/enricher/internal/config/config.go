@@ -29,6 +29,7 @@ type Config struct {
 	MaxMessageBytes int
 	LogFormat       string // LOG_FORMAT: json or text
 	LogLevel        string // LOG_LEVEL
+	Pprof           bool   // PPROF: serve /debug/pprof/ on the metrics address
 }
 
 // Load reads and validates the configuration.
@@ -39,12 +40,13 @@ func Load(get config.Getenv) (Config, error) {
 		LogFormat:   config.String(get, "LOG_FORMAT", "json"),
 		LogLevel:    config.String(get, "LOG_LEVEL", "info"),
 	}
-	errs := make([]error, 5)
+	errs := make([]error, 6)
 	c.Kafka, errs[0] = kafkax.LoadConfig(get, "newsflow-enricher")
 	c.Topics, errs[1] = kafkax.LoadTopics(get)
 	c.BatchSize, errs[2] = config.Int(get, "ENRICHER_BATCH_SIZE", 256)
 	c.BatchWait, errs[3] = config.Duration(get, "ENRICHER_BATCH_WAIT", 20*time.Millisecond)
 	c.MaxMessageBytes, errs[4] = config.Int(get, "ENRICHER_MAX_MESSAGE_BYTES", 1<<20)
+	c.Pprof, errs[5] = config.Bool(get, "PPROF", false)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}

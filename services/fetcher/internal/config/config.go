@@ -43,6 +43,7 @@ type Config struct {
 	MetricsAddr   string        // FETCHER_METRICS_ADDR
 	LogFormat     string        // LOG_FORMAT
 	LogLevel      string        // LOG_LEVEL
+	Pprof         bool          // PPROF: serve /debug/pprof/ on the metrics address
 	Kafka         kafkax.Config // KAFKA_*
 }
 
@@ -83,6 +84,8 @@ func Load(get pkgconfig.Getenv) (Config, error) {
 	intVar(&c.ReplicaCount, "FETCHER_REPLICA_COUNT", 1)
 	create, err := pkgconfig.Bool(get, "FETCHER_CREATE_TOPICS", true)
 	c.CreateTopics = create
+	errs = append(errs, err)
+	c.Pprof, err = pkgconfig.Bool(get, "PPROF", false)
 	errs = append(errs, err)
 	c.ReplicaIndex, err = replicaIndex(get)
 	errs = append(errs, err)

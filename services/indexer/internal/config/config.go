@@ -40,8 +40,10 @@ type Config struct {
 	CoverageCountries []string
 	LogFormat         string
 	LogLevel          string
-	Kafka             kafkax.Config
-	Topics            kafkax.Topics
+	// Pprof serves /debug/pprof/ on the metrics address (PPROF).
+	Pprof  bool
+	Kafka  kafkax.Config
+	Topics kafkax.Topics
 }
 
 // Load reads and validates the configuration.
@@ -74,6 +76,8 @@ func Load(get pkgconfig.Getenv) (Config, error) {
 	c.BatchWait, err = pkgconfig.Duration(get, "INDEXER_BATCH_WAIT", 200*time.Millisecond)
 	add(err)
 	c.PGMaxConns, err = pkgconfig.Int(get, "INDEXER_PG_MAX_CONNS", 8)
+	add(err)
+	c.Pprof, err = pkgconfig.Bool(get, "PPROF", false)
 	add(err)
 	c.Kafka, err = kafkax.LoadConfig(get, "newsflow-indexer")
 	add(err)
