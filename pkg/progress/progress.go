@@ -1,7 +1,8 @@
 // Package progress owns the progress display of long batch commands (the
 // enricher's replay, the indexer's reindex): a bar redrawn in place with the
 // rate and the time left when the output is a terminal, and plain lines every
-// few seconds otherwise, so logs and CI output stay readable.
+// few seconds otherwise, so logs and CI output stay readable. A Meter is also
+// the writer for the command's log, so a log line never tears the bar.
 package progress
 
 import (
@@ -38,8 +39,12 @@ type Meter struct {
 	start time.Time
 
 	mu    sync.Mutex
+	total int64
 	done  int64
 	shown time.Time
+	// bar is the bar last drawn on a terminal and still on screen, to draw
+	// again below a log line; empty when none is.
+	bar string
 }
 
 // New starts a meter; its clock starts now.
@@ -54,7 +59,30 @@ func New(opts Options) *Meter {
 		}
 	}
 	now := opts.Now()
-	return &Meter{opts: opts, start: now, shown: now}
+	return &Meter{opts: opts, start: now, shown: now, total: opts.Total}
+}
+
+// SetTotal sets the number of items expected, for work whose size is known
+// only after it starts (a replay plans its offsets after connecting).
+func (m *Meter) SetTotal(n int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.total = n
+}
+
+// Write writes p, usually log lines, to the display's output. On a terminal
+// it first clears the bar and then draws it again below p, so the log and
+// the bar share the screen.
+func (m *Meter) Write(p []byte) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.bar == "" {
+		return m.opts.Out.Write(p)
+	}
+	if _, err := io.WriteString(m.opts.Out, "\r\x1b[K"+string(p)+m.bar); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // IsTerminal reports whether w is a character device such as a terminal:
@@ -109,7 +137,7 @@ func (m *Meter) render(now time.Time, final bool) {
 	}
 	b.WriteString(m.opts.Label)
 	b.WriteString(": ")
-	total := m.opts.Total
+	total := m.total
 	if total > 0 {
 		frac := min(float64(m.done)/float64(total), 1)
 		if m.opts.Terminal {
@@ -129,8 +157,12 @@ func (m *Meter) render(now time.Time, final bool) {
 		left := time.Duration(float64(total-m.done) / rate * float64(time.Second))
 		fmt.Fprintf(&b, " eta %s", round(left))
 	}
-	if final || !m.opts.Terminal {
+	m.bar = ""
+	switch {
+	case final || !m.opts.Terminal:
 		b.WriteString("\n")
+	default:
+		m.bar = b.String()
 	}
 	// A failed write to the display must not stop the work it describes.
 	_, _ = io.WriteString(m.opts.Out, b.String())

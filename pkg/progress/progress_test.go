@@ -61,6 +61,53 @@ func TestMeter(t *testing.T) {
 	}
 }
 
+func TestMeterWriteKeepsBar(t *testing.T) {
+	tests := []struct {
+		name     string
+		terminal bool
+		want     string
+	}{
+		{
+			name: "terminal", terminal: true,
+			want: "log before\n" +
+				"\r\x1b[Kcopy: [======                        ] 2/10 (20%) 2/s eta 4s" +
+				"\r\x1b[Klog during\n\r\x1b[Kcopy: [======                        ] 2/10 (20%) 2/s eta 4s" +
+				"\r\x1b[Kcopy: [==============================] 10/10 (100%) 5/s" +
+				"\r\x1b[Kcopy: [==============================] 10/10 (100%) 5/s in 2s\n" +
+				"log after\n",
+		},
+		{
+			name: "plain",
+			want: "log before\ncopy: 2/10 (20%) 2/s eta 4s\nlog during\ncopy: 10/10 (100%) 5/s\ncopy: 10/10 (100%) 5/s in 2s\nlog after\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			c := &clock{t: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+			m := New(Options{Out: &out, Label: "copy", Terminal: tt.terminal, Interval: time.Second, Now: c.now})
+			write := func(s string) {
+				t.Helper()
+				if n, err := m.Write([]byte(s)); n != len(s) || err != nil {
+					t.Fatalf("Write(%q) = %d, %v", s, n, err)
+				}
+			}
+			write("log before\n")
+			m.SetTotal(10) // known only once the work has started
+			c.t = c.t.Add(time.Second)
+			m.Add(2)
+			write("log during\n")
+			c.t = c.t.Add(time.Second)
+			m.Add(8)
+			m.Finish()
+			write("log after\n")
+			if got := out.String(); got != tt.want {
+				t.Errorf("display:\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestIsTerminal(t *testing.T) {
 	f, err := os.CreateTemp(t.TempDir(), "out")
 	if err != nil {

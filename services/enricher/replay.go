@@ -44,7 +44,9 @@ func replayCommand(ctx context.Context, args []string, getenv config.Getenv, std
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	log, err := obs.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	// The log goes through the meter, so its lines keep clear of the bar.
+	meter := progress.New(progress.Options{Out: stderr, Label: "replay " + cfg.Topics.Raw, Terminal: terminal})
+	log, err := obs.NewLogger(meter, cfg.LogFormat, cfg.LogLevel)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -55,7 +57,7 @@ func replayCommand(ctx context.Context, args []string, getenv config.Getenv, std
 	_, err = runReplay(ctx, replayParams{
 		Config: cfg, Enricher: enricher, From: from, To: to,
 		Logger: log.With(slog.String("service", "enricher"), slog.String("command", "replay")),
-		Out:    stderr, Terminal: terminal,
+		Meter:  meter,
 	})
 	return err
 }
@@ -88,9 +90,8 @@ type replayParams struct {
 	Enricher stream.Enricher
 	From, To time.Time
 	Logger   *slog.Logger
-	// Out shows the progress; Terminal draws it as a bar.
-	Out      io.Writer
-	Terminal bool
+	// Meter shows the progress; runReplay sets its total.
+	Meter *progress.Meter
 }
 
 // runReplay plans the offsets of the span, then enriches and publishes them.
@@ -115,11 +116,11 @@ func runReplay(ctx context.Context, p replayParams) (kafkax.ReadResult, error) {
 	if err != nil {
 		return kafkax.ReadResult{}, errors.Join(err, writer.Close())
 	}
-	meter := progress.New(progress.Options{Out: p.Out, Label: "replay " + cfg.Topics.Raw, Total: total, Terminal: p.Terminal})
+	p.Meter.SetTotal(total)
 	res, err := kafkax.ReadRanges(ctx, kafkax.ReadOptions{
-		Kafka: cfg.Kafka, Topic: cfg.Topics.Raw, MaxBatch: cfg.BatchSize, Logger: p.Logger, Progress: meter.Add,
+		Kafka: cfg.Kafka, Topic: cfg.Topics.Raw, MaxBatch: cfg.BatchSize, Logger: p.Logger, Progress: p.Meter.Add,
 	}, ranges, handler.Handle)
-	meter.Finish()
+	p.Meter.Finish()
 	err = errors.Join(err, writer.Close())
 	if err != nil {
 		return res, fmt.Errorf("replay: %w", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/newsflow/newsflow/pkg/events"
 	"github.com/newsflow/newsflow/pkg/kafkax"
 	"github.com/newsflow/newsflow/pkg/kafkax/kafkatest"
+	"github.com/newsflow/newsflow/pkg/progress"
 	enricherconfig "github.com/newsflow/newsflow/services/enricher/internal/config"
 	"github.com/newsflow/newsflow/services/enricher/internal/enrich"
 	"github.com/newsflow/newsflow/services/enricher/internal/gazetteer"
@@ -122,7 +123,8 @@ func (r *replayRig) replay(t *testing.T, version string, from, to time.Time) (ka
 	var out bytes.Buffer
 	res, err := runReplay(context.Background(), replayParams{
 		Config: r.cfg, Enricher: enrich.New(r.gaz, version), From: from, To: to,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Out: &out,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Meter:  progress.New(progress.Options{Out: &out, Label: "replay " + r.cfg.Topics.Raw}),
 	})
 	if err != nil {
 		t.Fatalf("replay %s: %v", version, err)

@@ -38,16 +38,20 @@ func reindexCommand(ctx context.Context, args []string, getenv pkgconfig.Getenv,
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	log, err := obs.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	// The log goes through the meter, so its lines keep clear of the bar.
+	meter := progress.New(progress.Options{Out: stderr, Label: "reindex " + cfg.Topics.Enriched, Terminal: terminal})
+	log, err := obs.NewLogger(meter, cfg.LogFormat, cfg.LogLevel)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
 	log = log.With(slog.String("service", "indexer"), slog.String("command", "reindex"))
-	_, err = runReindex(ctx, cfg, log, stderr, terminal)
+	_, err = runReindex(ctx, cfg, log, meter)
 	return err
 }
 
-func runReindex(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer, terminal bool) (kafkax.ReadResult, error) {
+// runReindex reads the whole enriched topic into the store; it sets the
+// meter's total once the offsets are planned.
+func runReindex(ctx context.Context, cfg config.Config, log *slog.Logger, meter *progress.Meter) (kafkax.ReadResult, error) {
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return kafkax.ReadResult{}, err
@@ -65,7 +69,7 @@ func runReindex(ctx context.Context, cfg config.Config, log *slog.Logger, out io
 	}
 	total := kafkax.TotalLen(ranges)
 	log.Info("reindexing", slog.String("from", cfg.Topics.Enriched), slog.Int64("messages", total))
-	meter := progress.New(progress.Options{Out: out, Label: "reindex " + cfg.Topics.Enriched, Total: total, Terminal: terminal})
+	meter.SetTotal(total)
 	res, err := kafkax.ReadRanges(ctx, kafkax.ReadOptions{
 		Kafka: cfg.Kafka, Topic: cfg.Topics.Enriched, MaxBatch: cfg.BatchSize, Logger: log, Progress: meter.Add,
 	}, ranges, ix.Handle)

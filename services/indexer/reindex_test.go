@@ -16,6 +16,7 @@ import (
 	"github.com/newsflow/newsflow/pkg/events"
 	"github.com/newsflow/newsflow/pkg/kafkax"
 	"github.com/newsflow/newsflow/pkg/kafkax/kafkatest"
+	"github.com/newsflow/newsflow/pkg/progress"
 	"github.com/newsflow/newsflow/services/indexer/internal/config"
 	"github.com/newsflow/newsflow/services/indexer/internal/store"
 	"github.com/newsflow/newsflow/services/indexer/internal/store/sqlite"
@@ -67,7 +68,7 @@ func TestReindexAfterVersionChange(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for run := range 2 { // the second run finds everything stored already
 		var display bytes.Buffer
-		res, err := runReindex(ctx, cfg, log, &display, false)
+		res, err := runReindex(ctx, cfg, log, progress.New(progress.Options{Out: &display, Label: "reindex " + cfg.Topics.Enriched}))
 		if err != nil {
 			t.Fatalf("reindex %d: %v", run, err)
 		}
