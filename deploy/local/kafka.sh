@@ -16,10 +16,12 @@
 #   deploy/local/kafka.sh fetch     only resolve the jars
 #
 # Listeners: PLAINTEXT 127.0.0.1:9092, SASL_PLAINTEXT 127.0.0.1:9094 (SCRAM-SHA-512,
-# SCRAM-SHA-256 and PLAIN for user $KAFKA_SASL_USERNAME), controller 127.0.0.1:9093.
+# SCRAM-SHA-256 and PLAIN for user $KAFKA_SASL_USERNAME), SSL 127.0.0.1:9095 (mutual
+# TLS with a private CA made on first start, PEM files in var/kafka/tls/), controller
+# 127.0.0.1:9093.
 # Jars are cached in .kafka/ (and ~/.m2); data, logs and the pid file are in var/kafka/.
 # Settings (environment): KAFKA_VERSION, LOG4J2_VERSION, KAFKA_HOST, KAFKA_PORT,
-# KAFKA_SASL_PORT, KAFKA_CONTROLLER_PORT, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
+# KAFKA_SASL_PORT, KAFKA_TLS_PORT, KAFKA_CONTROLLER_PORT, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
 # KAFKA_AUTO_CREATE_TOPICS, KAFKA_HEAP_OPTS, KAFKA_JVM_OPTS, KAFKA_EXTRA_PROPERTIES
 # (newline-separated broker settings), KAFKA_START_TIMEOUT, KAFKA_STOP_TIMEOUT,
 # KAFKA_LIB_CACHE, KAFKA_VAR_DIR, JAVA_HOME, MVN. Host, ports and SCRAM
@@ -35,6 +37,7 @@ LOG4J2_VERSION=${LOG4J2_VERSION:-2.24.3} # must match KAFKA_VERSION, see kafka/p
 KAFKA_HOST=${KAFKA_HOST:-127.0.0.1}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_SASL_PORT=${KAFKA_SASL_PORT:-9094}
+KAFKA_TLS_PORT=${KAFKA_TLS_PORT:-9095}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 KAFKA_SASL_USERNAME=${KAFKA_SASL_USERNAME:-newsflow}
 KAFKA_SASL_PASSWORD=${KAFKA_SASL_PASSWORD:-newsflow-local-secret}
@@ -52,6 +55,7 @@ var_dir=${KAFKA_VAR_DIR:-$root/var/kafka}
 data_dir=$var_dir/data # log.dirs: topics, __cluster_metadata, meta.properties
 log_dir=$var_dir/logs  # server.log, kafkaServer.out, gc.log
 pid_file=$var_dir/kafka.pid
+tls_dir=$var_dir/tls   # the CA, broker and client certificates and keys (PEM)
 
 log() { printf '[kafka.sh] %s\n' "$*" >&2; }
 die() {
@@ -89,6 +93,39 @@ fetch() {
 	log "${#jars[@]} jars in $lib_dir"
 }
 
+# make_certs creates, once, a private CA, the broker's certificate for
+# KAFKA_HOST and a client certificate for the TLS tests, all PEM. The keys are
+# unencrypted: they protect a local test broker, nothing else.
+make_certs() {
+	[[ -f $tls_dir/.complete ]] && return 0
+	command -v openssl >/dev/null || die "openssl not found (it makes the TLS listener's certificates)"
+	local san="DNS:$KAFKA_HOST"
+	[[ $KAFKA_HOST =~ ^[0-9.]+$ ]] && san="IP:$KAFKA_HOST"
+	log "making a private CA and certificates in $tls_dir"
+	rm -rf "$tls_dir"
+	mkdir -p "$tls_dir"
+	if ! (
+		set -e
+		cd "$tls_dir"
+		openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=newsflow local test CA" \
+			-keyout ca-key.pem -out ca.pem
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=$KAFKA_HOST" -keyout broker-key.pem -out broker.csr
+		printf 'subjectAltName=%s,DNS:localhost\nextendedKeyUsage=serverAuth\n' "$san" >broker.ext
+		openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
+			-extfile broker.ext -out broker.pem
+		cat broker-key.pem broker.pem >broker-keystore.pem
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=newsflow-client" -keyout client-key.pem -out client.csr
+		printf 'extendedKeyUsage=clientAuth\n' >client.ext
+		openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
+			-extfile client.ext -out client.pem
+		rm -f ./*.csr ./*.ext ca.srl
+	) >"$tls_dir/openssl.log" 2>&1; then
+		cat "$tls_dir/openssl.log" >&2
+		die "openssl could not make the certificates"
+	fi
+	touch "$tls_dir/.complete"
+}
+
 # write_config renders the server.properties template for this start.
 write_config() {
 	[[ $KAFKA_SASL_USERNAME =~ ^[A-Za-z0-9._-]+$ && $KAFKA_SASL_PASSWORD =~ ^[A-Za-z0-9._-]+$ ]] ||
@@ -96,6 +133,7 @@ write_config() {
 	mkdir -p "$data_dir" "$log_dir"
 	sed -e "s|@HOST@|$KAFKA_HOST|g" -e "s|@PORT@|$KAFKA_PORT|g" \
 		-e "s|@SASL_PORT@|$KAFKA_SASL_PORT|g" -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
+		-e "s|@TLS_PORT@|$KAFKA_TLS_PORT|g" -e "s|@TLS_DIR@|$tls_dir|g" \
 		-e "s|@DATA_DIR@|$data_dir|g" -e "s|@AUTO_CREATE_TOPICS@|$KAFKA_AUTO_CREATE_TOPICS|g" \
 		-e "s|@SASL_USERNAME@|$KAFKA_SASL_USERNAME|g" -e "s|@SASL_PASSWORD@|$KAFKA_SASL_PASSWORD|g" \
 		"$templates/server.properties" >"$var_dir/server.properties"
@@ -153,7 +191,7 @@ port_open() { (exec 3<>"/dev/tcp/$KAFKA_HOST/$1") 2>/dev/null; }
 # and closed the sockets, so "the pid is gone" is not enough for a restart.
 wait_ports_closed() {
 	local deadline=$((SECONDS + 15)) port
-	for port in "$KAFKA_PORT" "$KAFKA_SASL_PORT" "$KAFKA_CONTROLLER_PORT"; do
+	for port in "$KAFKA_PORT" "$KAFKA_SASL_PORT" "$KAFKA_TLS_PORT" "$KAFKA_CONTROLLER_PORT"; do
 		while port_open "$port"; do
 			((SECONDS < deadline)) || die "$KAFKA_HOST:$port is still open"
 			sleep 0.1
@@ -176,7 +214,8 @@ answers() {
 	[[ $reply =~ ^[0-9a-f]{8}000000010000$ ]]
 }
 
-ready() { answers "$KAFKA_PORT" && answers "$KAFKA_SASL_PORT"; }
+# The TLS listener opens with the others; a handshake is more than bash can do.
+ready() { answers "$KAFKA_PORT" && answers "$KAFKA_SASL_PORT" && port_open "$KAFKA_TLS_PORT"; }
 
 show_logs() {
 	log "---- $log_dir/kafkaServer.out (end)"
@@ -194,7 +233,7 @@ wait_ready() { # wait_ready STARTED_AT
 			return 1
 		}
 		if ready; then
-			log "ready on $KAFKA_HOST:$KAFKA_PORT and $KAFKA_HOST:$KAFKA_SASL_PORT (pid $pid) after $(elapsed "$started")s"
+			log "ready on $KAFKA_HOST:$KAFKA_PORT, :$KAFKA_SASL_PORT (SASL) and :$KAFKA_TLS_PORT (TLS) (pid $pid) after $(elapsed "$started")s"
 			return 0
 		fi
 		if ((SECONDS >= deadline)); then
@@ -217,10 +256,11 @@ start() {
 		wait_ready "$started"
 		return
 	fi
-	for port in "$KAFKA_PORT" "$KAFKA_SASL_PORT" "$KAFKA_CONTROLLER_PORT"; do
+	for port in "$KAFKA_PORT" "$KAFKA_SASL_PORT" "$KAFKA_TLS_PORT" "$KAFKA_CONTROLLER_PORT"; do
 		! port_open "$port" || die "$KAFKA_HOST:$port is in use (another broker? see KAFKA_*PORT)"
 	done
 	fetch
+	make_certs
 	write_config
 	format_storage
 	log "starting Kafka $KAFKA_VERSION (logs in $log_dir)"
@@ -271,7 +311,7 @@ status() {
 		return 3
 	fi
 	if ready; then
-		echo "running (pid $pid), ready on $KAFKA_HOST:$KAFKA_PORT and $KAFKA_HOST:$KAFKA_SASL_PORT"
+		echo "running (pid $pid), ready on $KAFKA_HOST:$KAFKA_PORT, :$KAFKA_SASL_PORT (SASL) and :$KAFKA_TLS_PORT (TLS)"
 		return 0
 	fi
 	echo "running (pid $pid), not answering yet"
@@ -285,6 +325,8 @@ KAFKA_BROKERS=$KAFKA_HOST:$KAFKA_PORT
 KAFKA_SASL_BROKERS=$KAFKA_HOST:$KAFKA_SASL_PORT
 KAFKA_SASL_USERNAME=$KAFKA_SASL_USERNAME
 KAFKA_SASL_PASSWORD=$KAFKA_SASL_PASSWORD
+KAFKA_TLS_BROKERS=$KAFKA_HOST:$KAFKA_TLS_PORT
+KAFKA_TLS_TEST_DIR=$tls_dir
 EOF
 }
 

@@ -3,11 +3,13 @@ package kafkax_test
 // Integration tests against a real Apache Kafka broker. They run only when
 // KAFKA_BROKERS is set, e.g. after `deploy/local/kafka.sh start`:
 //
-//	eval "$(deploy/local/kafka.sh env)"; export KAFKA_BROKERS KAFKA_SASL_BROKERS KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD
+//	set -a; eval "$(deploy/local/kafka.sh env)"; set +a
 //	go test -run Integration -count=1 ./kafkax/
 //
 // The SASL tests also need KAFKA_SASL_BROKERS (a SASL_PLAINTEXT listener),
-// KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD. Every run uses fresh topic and
+// KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD; the TLS tests KAFKA_TLS_BROKERS
+// (a listener that requires client certificates) and KAFKA_TLS_TEST_DIR (its
+// ca.pem, client.pem and client-key.pem). Every run uses fresh topic and
 // group names, so the broker's data from earlier runs does not matter.
 
 import (
@@ -15,7 +17,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -401,18 +405,26 @@ func TestIntegrationSASLRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	roundTrip(t, cfg, "sasl")
+}
+
+// roundTrip produces 20 messages and consumes them in a group, through cfg's
+// connection settings: the writer's transport and the reader's dialer both
+// use them.
+func roundTrip(t *testing.T, cfg kafkax.Config, label string) {
+	t.Helper()
 	tr := cfg.Transport()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	topic, group := unique("sasl"), unique("sasl-group")
+	topic, group := unique(label), unique(label+"-group")
 	ensureTopics(ctx, t, cfg, tr, kafkax.Topic{Name: topic, Partitions: 1, ReplicationFactor: 1})
 	w := kafkax.NewWriter(cfg, tr)
 	defer w.Close()
 	const n = 20
 	for i := range n {
 		if err := w.WriteMessages(ctx, kafka.Message{Topic: topic, Key: []byte(strconv.Itoa(i)), Value: []byte(strconv.Itoa(i))}); err != nil {
-			t.Fatalf("produce over SASL: %v", err)
+			t.Fatalf("produce over %s: %v", label, err)
 		}
 	}
 
@@ -438,7 +450,7 @@ func TestIntegrationSASLRoundTrip(t *testing.T) {
 			return nil, nil
 		})
 	}()
-	waitFor(ctx, t, "lag 0 over SASL", func() bool {
+	waitFor(ctx, t, "lag 0 over "+label, func() bool {
 		lag, err := kafkax.Lag(ctx, cfg.Client(tr), topic, group)
 		return err == nil && lag == 0
 	})
@@ -452,6 +464,80 @@ func TestIntegrationSASLRoundTrip(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != n {
-		t.Errorf("consumed %d distinct messages over SASL, want %d", len(got), n)
+		t.Errorf("consumed %d distinct messages over %s, want %d", len(got), label, n)
 	}
+}
+
+// tlsEnv returns the settings a service would get for the TLS listener, or
+// skips the test when the broker has none.
+func tlsEnv(t *testing.T) map[string]string {
+	t.Helper()
+	integrationConfig(t)
+	brokers, dir := os.Getenv("KAFKA_TLS_BROKERS"), os.Getenv("KAFKA_TLS_TEST_DIR")
+	if brokers == "" || dir == "" {
+		t.Skip("KAFKA_TLS_BROKERS and KAFKA_TLS_TEST_DIR are not both set")
+	}
+	return map[string]string{
+		"KAFKA_BROKERS":       brokers,
+		"KAFKA_TLS":           "true",
+		"KAFKA_TLS_CA_FILE":   filepath.Join(dir, "ca.pem"),
+		"KAFKA_TLS_CERT_FILE": filepath.Join(dir, "client.pem"),
+		"KAFKA_TLS_KEY_FILE":  filepath.Join(dir, "client-key.pem"),
+	}
+}
+
+// TestIntegrationTLS connects to the mutual-TLS listener as a service would.
+// With the private CA and the client certificate Ping works; without the
+// client certificate the broker refuses the handshake, and without the CA
+// the client refuses the broker's certificate. Each failure is an error from
+// Ping, not a hang.
+func TestIntegrationTLS(t *testing.T) {
+	base := tlsEnv(t)
+	tests := []struct {
+		name    string
+		drop    []string
+		wantErr string
+	}{
+		{name: "ca and client certificate"},
+		{name: "no client certificate", drop: []string{"KAFKA_TLS_CERT_FILE", "KAFKA_TLS_KEY_FILE"}, wantErr: "tls"},
+		{name: "system roots only", drop: []string{"KAFKA_TLS_CA_FILE"}, wantErr: "certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := maps.Clone(base)
+			for _, k := range tt.drop {
+				delete(env, k)
+			}
+			cfg, err := kafkax.LoadConfig(func(k string) string { return env[k] }, "newsflow-tls-test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			tr := cfg.Transport()
+			defer tr.CloseIdleConnections()
+			err = cfg.Ping(ctx, tr)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("Ping: %v", err)
+			case tt.wantErr != "" && err == nil:
+				t.Fatal("Ping succeeded; want a TLS failure")
+			case tt.wantErr != "" && !strings.Contains(strings.ToLower(err.Error()), tt.wantErr):
+				t.Fatalf("Ping = %v; want an error mentioning %q", err, tt.wantErr)
+			case err != nil:
+				t.Logf("%s: %v", tt.name, err)
+			}
+		})
+	}
+}
+
+// TestIntegrationTLSRoundTrip produces and consumes through the mutual-TLS
+// listener.
+func TestIntegrationTLSRoundTrip(t *testing.T) {
+	env := tlsEnv(t)
+	cfg, err := kafkax.LoadConfig(func(k string) string { return env[k] }, "newsflow-tls-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, cfg, "tls")
 }
