@@ -38,16 +38,8 @@ func TestPipelineEndToEnd(t *testing.T) {
 	bin := buildServices(t)
 	brokers := kafkatest.NewCluster(t)
 
-	farm := httptest.NewUnstartedServer(nil)
-	farm.Config.Handler = feedfarm.Handler("http://" + farm.Listener.Addr().String())
-	farm.Start()
-	t.Cleanup(farm.Close)
-
+	feedList := sampleFeeds(t)
 	dir := t.TempDir()
-	feedList := filepath.Join(dir, "feeds.yaml")
-	if err := os.WriteFile(feedList, feedfarm.FeedList(farm.URL, "2s"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	addr := map[string]string{"fetcher": freeAddr(t), "enricher": freeAddr(t), "indexer": freeAddr(t), "api": freeAddr(t)}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "LOG_FORMAT=text", "LOG_LEVEL=info"}
 	procs := []*service{
@@ -160,6 +152,21 @@ func buildServices(t *testing.T) string {
 		t.Fatalf("build services: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// sampleFeeds serves the bundled sample feeds for the test's duration and
+// writes a fetcher feed list that polls them every 2 s; it returns the list.
+func sampleFeeds(t *testing.T) string {
+	t.Helper()
+	farm := httptest.NewUnstartedServer(nil)
+	farm.Config.Handler = feedfarm.Handler("http://" + farm.Listener.Addr().String())
+	farm.Start()
+	t.Cleanup(farm.Close)
+	feedList := filepath.Join(t.TempDir(), "feeds.yaml")
+	if err := os.WriteFile(feedList, feedfarm.FeedList(farm.URL, "2s"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return feedList
 }
 
 func freeAddr(t *testing.T) string {

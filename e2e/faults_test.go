@@ -7,9 +7,6 @@ package e2e
 import (
 	"context"
 	"math/rand/v2"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +16,6 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
-	"github.com/newsflow/newsflow/e2e/feedfarm"
 	"github.com/newsflow/newsflow/e2e/loadgen"
 	"github.com/newsflow/newsflow/pkg/events"
 	"github.com/newsflow/newsflow/pkg/kafkax"
@@ -390,35 +386,14 @@ func TestIntegrationFaultStartBeforeBroker(t *testing.T) {
 	p := newPipeline(t, b)
 	b.broker(t, "stop")
 
-	farm := httptest.NewUnstartedServer(nil)
-	farm.Config.Handler = feedfarm.Handler("http://" + farm.Listener.Addr().String())
-	farm.Start()
-	t.Cleanup(farm.Close)
-	feedList := filepath.Join(t.TempDir(), "feeds.yaml")
-	if err := os.WriteFile(feedList, feedfarm.FeedList(farm.URL, "2s"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	feedList := sampleFeeds(t)
 	procs := map[string]*proc{
 		"indexer":  p.indexer(),
 		"enricher": p.enricher("enricher"),
-		"fetcher": launch(t, p.bin, "fetcher", p.env("FETCHER_METRICS_ADDR="+p.addr["fetcher"], "FETCHER_FEEDS="+feedList,
-			"FETCHER_ALLOW_HOSTS=127.0.0.1", "FETCHER_MIN_INTERVAL=1s")),
-	}
-	for name := range procs {
-		answersReadyz(t, name, p.addr[name])
+		"fetcher":  p.fetcher(feedList),
 	}
 	// Kafka stays down for a while: nobody may crash or claim readiness.
-	for range 10 {
-		for name, s := range procs {
-			if code := readyz(p.addr[name]); code == 200 {
-				t.Errorf("%s reports ready while the broker is down", name)
-			}
-			if s.exited() {
-				t.Fatalf("%s exited while the broker was down: %v", name, s.err)
-			}
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	p.stayUnready(procs, 5*time.Second, "while the broker is down")
 	for name, s := range procs {
 		t.Logf("%s while the broker was down: /readyz %d, %d log lines, first warning: %s",
 			name, readyz(p.addr[name]), len(s.logs()), firstMatch(s.logs(), "level=WARN", "level=ERROR"))
@@ -453,14 +428,7 @@ func TestIntegrationFaultWrongPassword(t *testing.T) {
 		t.Skip("needs KAFKA_SASL_BROKERS and KAFKA_SASL_USERNAME")
 	}
 	p := newPipeline(t, b)
-	farm := httptest.NewUnstartedServer(nil)
-	farm.Config.Handler = feedfarm.Handler("http://" + farm.Listener.Addr().String())
-	farm.Start()
-	t.Cleanup(farm.Close)
-	feedList := filepath.Join(t.TempDir(), "feeds.yaml")
-	if err := os.WriteFile(feedList, feedfarm.FeedList(farm.URL, "2s"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	feedList := sampleFeeds(t)
 	wrong := []string{
 		"KAFKA_BROKERS=" + b.saslBrokers, "KAFKA_SASL_MECHANISM=SCRAM-SHA-512",
 		"KAFKA_SASL_USERNAME=" + b.saslUser, "KAFKA_SASL_PASSWORD=" + b.saslPassword + "-wrong",
@@ -468,24 +436,10 @@ func TestIntegrationFaultWrongPassword(t *testing.T) {
 	procs := map[string]*proc{
 		"indexer":  p.indexer(wrong...),
 		"enricher": p.enricher("enricher", wrong...),
-		"fetcher": launch(t, p.bin, "fetcher", p.env(append(wrong, "FETCHER_METRICS_ADDR="+p.addr["fetcher"], "FETCHER_FEEDS="+feedList,
-			"FETCHER_ALLOW_HOSTS=127.0.0.1", "FETCHER_MIN_INTERVAL=1s")...)),
-	}
-	for name := range procs {
-		answersReadyz(t, name, p.addr[name])
+		"fetcher":  p.fetcher(feedList, wrong...),
 	}
 	// Long enough for several connection attempts and feed polls.
-	for range 20 {
-		for name, s := range procs {
-			if code := readyz(p.addr[name]); code == 200 {
-				t.Errorf("%s reports ready with a wrong password", name)
-			}
-			if s.exited() {
-				t.Fatalf("%s exited with a wrong password (a supervisor would crash-loop it): %v", name, s.err)
-			}
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	p.stayUnready(procs, 10*time.Second, "with a wrong password")
 	for name, s := range procs {
 		logs := s.logs()
 		auth := ""
@@ -524,6 +478,26 @@ func TestIntegrationFaultWrongPassword(t *testing.T) {
 	t.Logf("nothing written: topics absent or empty, store empty")
 	for _, name := range []string{"fetcher", "enricher", "indexer"} {
 		procs[name].term(t)
+	}
+}
+
+// stayUnready checks, for the given time, that every service answers its
+// health server, never reports ready, and never exits: a service that exits
+// is crash-looped by its supervisor.
+func (p *pipeline) stayUnready(procs map[string]*proc, d time.Duration, why string) {
+	p.t.Helper()
+	for name := range procs {
+		answersReadyz(p.t, name, p.addr[name])
+	}
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		for name, s := range procs {
+			if code := readyz(p.addr[name]); code == 200 {
+				p.t.Errorf("%s reports ready %s", name, why)
+			}
+			if s.exited() {
+				p.t.Fatalf("%s exited %s: %v", name, why, s.err)
+			}
+		}
 	}
 }
 

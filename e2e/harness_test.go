@@ -265,6 +265,14 @@ func (p *pipeline) enricher(which string, extra ...string) *proc {
 	}, extra...)...))
 }
 
+// fetcher starts a fetcher that polls feedList, as made by sampleFeeds.
+func (p *pipeline) fetcher(feedList string, extra ...string) *proc {
+	return launch(p.t, p.bin, "fetcher", p.env(append([]string{
+		"FETCHER_METRICS_ADDR=" + p.addr["fetcher"], "FETCHER_FEEDS=" + feedList,
+		"FETCHER_ALLOW_HOSTS=127.0.0.1", "FETCHER_MIN_INTERVAL=1s",
+	}, extra...)...))
+}
+
 func (p *pipeline) indexer(extra ...string) *proc {
 	return launch(p.t, p.bin, "indexer", p.env(append([]string{
 		"INDEXER_METRICS_ADDR=" + p.addr["indexer"], "INDEXER_HTTP_ADDR=" + p.addr["api"],

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bufio"
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
-	"github.com/newsflow/newsflow/e2e/feedfarm"
 	"github.com/newsflow/newsflow/pkg/kafkax/kafkatest"
 )
 
@@ -35,16 +33,8 @@ func runPipeline(t *testing.T) ([]string, addrs) {
 	bin := buildServices(t)
 	brokers := kafkatest.NewCluster(t)
 
-	farm := httptest.NewUnstartedServer(nil)
-	farm.Config.Handler = feedfarm.Handler("http://" + farm.Listener.Addr().String())
-	farm.Start()
-	t.Cleanup(farm.Close)
-
+	feedList := sampleFeeds(t)
 	dir := t.TempDir()
-	feedList := filepath.Join(dir, "feeds.yaml")
-	if err := os.WriteFile(feedList, feedfarm.FeedList(farm.URL, "2s"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	a := addrs{fetcher: freeAddr(t), enricher: freeAddr(t), indexer: freeAddr(t), api: freeAddr(t)}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "LOG_FORMAT=text", "LOG_LEVEL=warn"}
 	start(t, bin, "indexer", append(common,

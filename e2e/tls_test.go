@@ -2,13 +2,10 @@ package e2e
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/newsflow/newsflow/e2e/feedfarm"
 )
 
 // TestIntegrationPipelineTLS runs fetcher, enricher and indexer against the
@@ -24,14 +21,7 @@ func TestIntegrationPipelineTLS(t *testing.T) {
 		t.Skip("needs KAFKA_TLS_BROKERS and KAFKA_TLS_TEST_DIR (deploy/local/kafka.sh env)")
 	}
 	p := newPipeline(t, b)
-	farm := httptest.NewUnstartedServer(nil)
-	farm.Config.Handler = feedfarm.Handler("http://" + farm.Listener.Addr().String())
-	farm.Start()
-	t.Cleanup(farm.Close)
-	feedList := filepath.Join(t.TempDir(), "feeds.yaml")
-	if err := os.WriteFile(feedList, feedfarm.FeedList(farm.URL, "2s"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	feedList := sampleFeeds(t)
 	overTLS := []string{
 		"KAFKA_BROKERS=" + tlsBrokers, "KAFKA_TLS=true",
 		"KAFKA_TLS_CA_FILE=" + filepath.Join(dir, "ca.pem"),
@@ -41,8 +31,7 @@ func TestIntegrationPipelineTLS(t *testing.T) {
 	procs := map[string]*proc{
 		"indexer":  p.indexer(overTLS...),
 		"enricher": p.enricher("enricher", overTLS...),
-		"fetcher": launch(t, p.bin, "fetcher", p.env(append(overTLS, "FETCHER_METRICS_ADDR="+p.addr["fetcher"],
-			"FETCHER_FEEDS="+feedList, "FETCHER_ALLOW_HOSTS=127.0.0.1", "FETCHER_MIN_INTERVAL=1s")...)),
+		"fetcher":  p.fetcher(feedList, overTLS...),
 	}
 	for name, s := range procs {
 		waitFor(t, name+" to become ready over TLS", time.Minute, func() bool {
