@@ -424,6 +424,11 @@ func (s *state) cue(i int) (int, bool) {
 				s.emit(kind, q)
 			}
 		}
+		// "blast kills 6 in Peshawar, 3 in Mardan": the counts after the
+		// object repeat the verb, as after a passive cue.
+		if n := len(items); n > 0 && !hypo && s.qis[items[0]].assigned != 0 {
+			s.ellipsis(kind, s.qis[items[n-1]].hi, &s.qis[items[0]])
+		}
 		return end, true
 	}
 	if !passive {
@@ -718,6 +723,13 @@ func (s *state) itemAt(j int) (int, bool) {
 	for m := 0; m < 4 && k < hi && s.toks[k].kind == tWord; m++ {
 		f := s.flags(k)
 		if f&fSingular != 0 && (f&fCap == 0 || s.toks[k].cap) {
+			last = k
+		} else if last >= 0 && s.toks[k].lex < 0 && s.flags(last)&fDemonym != 0 {
+			// "Pakistani bakers": the demonym modifies a noun the lexicon
+			// lacks, which counts one only when singular.
+			if w := s.text[s.toks[k].start:s.toks[k].end]; w[len(w)-1] == 's' || w[len(w)-1] == 'S' {
+				return 0, false
+			}
 			last = k
 		} else if f&fGroup != 0 && f&fSingular == 0 && last >= 0 {
 			if s.flags(last)&fDemonym == 0 {
@@ -1281,7 +1293,9 @@ func (s *state) tollContext(i int) bool {
 	switch w := strings.ToLower(s.text[s.toks[i+1].start:s.toks[i+1].end]); w {
 	case "rises", "rose", "risen", "rising", "climbs", "climbed", "climbing", "reached", "reaches", "hit", "hits",
 		"jumped", "jumps", "mounted", "mounts", "stands", "stood", "is", "was", "has", "had", "now", "of", "at", "to",
-		"in", "from", "increased", "soared", "touched", "crossed", "went", "goes":
+		"in", "from", "increased", "soared", "touched", "crossed", "went", "goes",
+		"tops", "topped", "passes", "passed", "nears", "neared", "surpasses", "surpassed", "exceeds", "exceeded",
+		"soars", "surges", "surged", "swells", "swelled", "increases", "touches", "crosses", "reach", "rise", "climb":
 		return true
 	}
 	return false

@@ -163,22 +163,13 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 				var ascii, hyph bool
 				if c < utf8.RuneSelf {
 					// Most words are plain ASCII letters and digits: hash them
-					// here without a call, and leave the words that go on with
-					// a hyphen, an apostrophe or another letter to scanWord.
-					h = hashStep(0, lowerTab[c])
-					j := i + 1
-					for j < len(text) {
-						l := lowerTab[text[j]]
-						if l == 0 {
-							break
-						}
-						h = hashStep(h, l)
-						j++
-					}
+					// eight bytes at a time, and leave the words that go on
+					// with a hyphen, an apostrophe or another letter to scanWord.
+					j, hp := hashPlain(text, i)
 					if j < len(text) && (text[j] == '-' || text[j] == '\'' || text[j] >= utf8.RuneSelf) {
 						i, h, hPre, pre, ascii, hyph = scanWord(text, i, w)
 					} else {
-						i, h, pre, ascii = j, hashFinal(h), -1, true
+						i, h, pre, ascii = j, hp, -1, true
 					}
 				} else {
 					i, h, hPre, pre, ascii, hyph = scanWord(text, i, w)
@@ -208,6 +199,7 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 							sentFlags |= f
 							hf = f
 						} else {
+							sentFlags |= f & fPartner
 							lex = lexPending // found by the possessive path; resolve again
 						}
 					case pre < 0 && !x.maybeWord(h):
@@ -268,18 +260,11 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 	for {
 		start := i
 		c := text[i]
-		h := hashStep(0, lowerTab[c])
-		for i++; i < len(text); i++ {
-			l := lowerTab[text[i]]
-			if l == 0 {
-				break
-			}
-			h = hashStep(h, l)
-		}
+		var h uint64
+		i, h = hashPlain(text, i)
 		if i < len(text) && (text[i] == '-' || text[i] == '\'' || text[i] >= utf8.RuneSelf) {
 			return start, toks, sentFlags, false
 		}
-		h = hashFinal(h)
 		lex, hf := int32(-1), uint64(0)
 		if i-start <= 3*maxWord {
 			lex, hf = lexPending, h
@@ -292,6 +277,7 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 					sentFlags |= f
 					hf = f
 				} else {
+					sentFlags |= f & fPartner
 					lex = lexPending
 				}
 			case !x.maybeWord(h):
@@ -323,12 +309,14 @@ func grow1(toks []token) []token {
 
 // flush closes the sentence of tokens [lo, len(toks)). A sentence without a
 // cue is never read, so its tokens are dropped: the buffer then holds only
-// the sentences that matter and stays small.
+// the sentences that matter and stays small. Nor is a sentence whose only
+// cues head multi-word cues and that holds no word to complete one (see
+// fSelect).
 func flush(toks []token, sents []sentence, lo, start, end int, flags uint64) ([]token, []sentence) {
 	if len(toks) == lo {
 		return toks, sents
 	}
-	if flags&cueFlags == 0 {
+	if flags&cueFlags == 0 || flags&(fSelect|fPartner) == 0 {
 		return toks[:lo], sents
 	}
 	return toks, append(sents, sentence{lo: lo, hi: len(toks), start: start, end: end, flags: flags})
@@ -362,20 +350,21 @@ func numValue(w string) float64 {
 func scanWord(text string, i, w int) (end int, h, hPre uint64, pre int, ascii, hyph bool) {
 	c := text[i]
 	ascii, pre = c < utf8.RuneSelf, -1
+	var wh wordHash
 	if ascii {
-		h = hashStep(h, lowerTab[c])
+		wh.push(lowerTab[c])
 	}
 	i += w
 	for i < len(text) {
 		d := text[i]
 		if l := lowerTab[d]; l != 0 {
-			h = hashStep(h, l)
+			wh.push(l)
 			i++
 			continue
 		}
 		if d == '-' {
 			if i+1 < len(text) && isWordStart(text, i+1) {
-				h = hashStep(h, '-')
+				wh.push('-')
 				hyph = true
 				i++
 				continue
@@ -389,19 +378,15 @@ func scanWord(text string, i, w int) (end int, h, hPre uint64, pre int, ascii, h
 		}
 		if a := apostropheAt(text, i); a > 0 && i+a < len(text) {
 			if ok, _ := letterAt(text, i+a); ok {
-				hPre, pre = h, i
-				h = hashStep(h, '\'')
+				hPre, pre = wh.sum(), i
+				wh.push('\'')
 				i += a
 				continue
 			}
 		}
 		break
 	}
-	h = hashFinal(h)
-	if pre > 0 {
-		hPre = hashFinal(hPre)
-	}
-	return i, h, hPre, pre, ascii, hyph
+	return i, wh.sum(), hPre, pre, ascii, hyph
 }
 
 func isWordStart(s string, i int) bool {

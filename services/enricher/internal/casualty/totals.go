@@ -182,43 +182,53 @@ func groupCategory(group string) string {
 }
 
 // historical says a sentence tells of the past: it names a year ("In 2010",
-// "since 2013") or says "last year", "years ago", "previous year". One pass
-// over the bytes: Totals runs it on every figure.
+// "since 2013") or says "last year", "years ago", "previous year". Totals
+// runs it on every sentence with a figure, so it jumps between the bytes
+// that can start a year or "year" with strings.IndexByte, which skips the
+// rest many bytes at a time.
 func historical(text string) bool {
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if !histStart[c] {
-			continue
-		}
-		switch {
-		case (c == '1' || c == '2') && i+4 <= len(text):
-			if i > 0 && (isDigit(text[i-1]) || text[i-1] == ',' || text[i-1] == '.') {
-				continue
+	for _, c := range [...]byte{'1', '2', 'y', 'Y'} {
+		for off := 0; off < len(text); {
+			j := strings.IndexByte(text[off:], c)
+			if j < 0 {
+				break
 			}
-			if !isDigit(text[i+1]) || !isDigit(text[i+2]) || !isDigit(text[i+3]) {
-				continue
-			}
-			if i+4 < len(text) && (isDigit(text[i+4]) || text[i+4] == ',' && i+5 < len(text) && isDigit(text[i+5])) {
-				continue
-			}
-			y := int(c-'0')*1000 + int(text[i+1]-'0')*100 + int(text[i+2]-'0')*10 + int(text[i+3]-'0')
-			// A year, unless it counts something: "2000 people".
-			if y >= 1900 && y <= 2100 && !startsWithPeopleWord(strings.TrimLeft(text[i+4:], " ")) {
+			i := off + j
+			if i+4 <= len(text) && (c == '1' || c == '2') && yearAt(text, i) || (c == 'y' || c == 'Y') && i+4 <= len(text) && pastYearAt(text, i) {
 				return true
 			}
-		case (c == 'y' || c == 'Y') && i+4 <= len(text) && strings.EqualFold(text[i:i+4], "year"):
-			before := text[:i]
-			if hasSuffixFold(before, "last ") || hasSuffixFold(before, "previous ") || hasPrefixFold(text[i+4:], "s ago") {
-				return true
-			}
+			off = i + 1
 		}
 	}
 	return false
 }
 
-// histStart marks the bytes that can start a year or "year": the rest of
-// a sentence is skipped with one load per byte.
-var histStart = [256]bool{'1': true, '2': true, 'y': true, 'Y': true}
+// yearAt says a year stands at text[i], a '1' or '2' with three more bytes
+// after it: four digits alone, 1900 to 2100, that count nothing ("2000
+// people").
+func yearAt(text string, i int) bool {
+	if i > 0 && (isDigit(text[i-1]) || text[i-1] == ',' || text[i-1] == '.') {
+		return false
+	}
+	if !isDigit(text[i+1]) || !isDigit(text[i+2]) || !isDigit(text[i+3]) {
+		return false
+	}
+	if i+4 < len(text) && (isDigit(text[i+4]) || text[i+4] == ',' && i+5 < len(text) && isDigit(text[i+5])) {
+		return false
+	}
+	y := int(text[i]-'0')*1000 + int(text[i+1]-'0')*100 + int(text[i+2]-'0')*10 + int(text[i+3]-'0')
+	return y >= 1900 && y <= 2100 && !startsWithPeopleWord(strings.TrimLeft(text[i+4:], " "))
+}
+
+// pastYearAt says "last year", "previous year" or "years ago" is at the
+// "y" or "Y" at text[i].
+func pastYearAt(text string, i int) bool {
+	if !strings.EqualFold(text[i:i+4], "year") {
+		return false
+	}
+	before := text[:i]
+	return hasSuffixFold(before, "last ") || hasSuffixFold(before, "previous ") || hasPrefixFold(text[i+4:], "s ago")
+}
 
 func hasSuffixFold(s, suffix string) bool {
 	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
