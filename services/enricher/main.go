@@ -35,7 +35,7 @@ import (
 
 // version identifies the extraction logic. Bump it when extraction changes,
 // so the indexer replaces articles enriched by an older version on replay.
-const version = "2026.11.27"
+const version = "2026.11.27.2"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

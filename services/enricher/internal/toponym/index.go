@@ -1,7 +1,7 @@
 package toponym
 
 import (
-	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -35,7 +35,7 @@ type cand struct {
 // sets screen the lookups: prefix holds every leading run of a name's tokens
 // ("new", "new york"), whole every full name.
 type index struct {
-	keys   map[uint64]span
+	keys   spanTable
 	cands  []cand
 	prefix bitset
 	whole  bitset
@@ -125,10 +125,12 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 			}
 			// Descriptions: no proper name in them ("tribal areas"), or
 			// a neighbour's people's name ("Afghan border").
-			if strings.ToLower(name) == name {
+			if !hasUpper(name) {
 				flags |= candNeedCtx
-			} else if cc, ok := demonymOf[toks[0].hash]; ok && len(toks) > 1 && cc != ent.Country {
-				flags |= candNeedCtx
+			} else if len(toks) > 1 {
+				if cc, ok := demonymOf[toks[0].hash]; ok && cc != ent.Country {
+					flags |= candNeedCtx
+				}
 			}
 		}
 		if isExactCase(name) {
@@ -150,6 +152,13 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 		for _, n := range e.Names {
 			add(i, n, 0)
 		}
+		// "The Dangs" is "the Dangs" in running text, where "the" starts
+		// no name: index the name without its article too.
+		for _, n := range append([]string{e.Name}, e.Names...) {
+			if rest, ok := strings.CutPrefix(n, "The "); ok && e.FeatureCode != "PCLI" {
+				add(i, rest, candAlt)
+			}
+		}
 		// Alternate names pay their way only where English spellings vary
 		// (South Asian transliterations); elsewhere they are mostly other
 		// languages' words ("Grenade" for Granada).
@@ -165,6 +174,13 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 						if joined := n[:j] + strings.ToLower(n[j+1:]); utf8.ValidString(joined) {
 							add(i, joined, candAlt)
 						}
+					}
+				}
+				// The town suffix "-pur" ("town") is written four ways in
+				// English: Bandipur, Bandipura, Bandipore, Bandipora.
+				for _, n := range append([]string{e.Name}, e.Names...) {
+					for _, v := range purVariants(n) {
+						add(i, v, candAlt)
 					}
 				}
 			}
@@ -184,19 +200,23 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 			add(i, n, candDemonym)
 		}
 	}
-	slices.SortFunc(all, func(a, b keyed) int {
-		if c := cmp.Compare(a.h, b.h); c != 0 {
-			return c
+	// Group equal keys, in insertion order within a group: a stable radix
+	// sort of (key, position) pairs, far cheaper than a comparison sort of
+	// the 40-byte records.
+	order := radixSortKeys(all)
+	ngroups := 0
+	for i := range order {
+		if i == 0 || order[i].h != order[i-1].h {
+			ngroups++
 		}
-		return cmp.Compare(a.seq, b.seq)
-	})
-	ix := &index{keys: make(map[uint64]span, len(all)/2), cands: make([]cand, 0, len(all)), prefix: prefix, whole: whole, lowerStart: lowerStart}
-	for i := 0; i < len(all); {
+	}
+	ix := &index{keys: newSpanTable(ngroups), cands: make([]cand, 0, len(all)), prefix: prefix, whole: whole, lowerStart: lowerStart}
+	for i := 0; i < len(order); {
 		j := i
 		off := uint32(len(ix.cands))
 	group:
-		for ; j < len(all) && all[j].h == all[i].h; j++ {
-			c := all[j].c
+		for ; j < len(order) && order[j].h == order[i].h; j++ {
+			c := all[order[j].i].c
 			for _, o := range ix.cands[off:] {
 				// Same place, same key: keep the first, strongest, name, and
 				// other spellings only when they differ in case ("Swat
@@ -207,15 +227,149 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 			}
 			ix.cands = append(ix.cands, c)
 		}
-		ix.keys[all[i].h] = span{off, uint32(len(ix.cands)) - off}
+		ix.keys.put(order[i].h, span{off, uint32(len(ix.cands)) - off})
 		i = j
 	}
 	return ix
 }
 
+type keyPos struct {
+	h uint64
+	i uint32
+}
+
+// radixSortKeys returns the positions of all sorted by key, stable: four
+// passes of a 16-bit least-significant-digit radix sort.
+func radixSortKeys(all []keyed) []keyPos {
+	a := make([]keyPos, len(all))
+	for i := range all {
+		a[i] = keyPos{all[i].h, uint32(i)}
+	}
+	b := make([]keyPos, len(all))
+	var count [1 << 16]int
+	for shift := uint(0); shift < 64; shift += 16 {
+		clear(count[:])
+		for _, k := range a {
+			count[(k.h>>shift)&0xFFFF]++
+		}
+		sum := 0
+		for d, n := range count {
+			count[d] = sum
+			sum += n
+		}
+		for _, k := range a {
+			d := (k.h >> shift) & 0xFFFF
+			b[count[d]] = k
+			count[d]++
+		}
+		a, b = b, a
+	}
+	return a
+}
+
+// spanTable maps a name key to its candidates: open addressing with linear
+// probing, no per-entry overhead, and a lookup without the map's hashing
+// (the keys are hashes already).
+type spanTable struct {
+	keys  []uint64
+	vals  []span
+	shift uint
+}
+
+func newSpanTable(n int) spanTable {
+	size := 1024
+	for size < n+n/2 {
+		size *= 2
+	}
+	return spanTable{keys: make([]uint64, size), vals: make([]span, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
+}
+
+// put stores v under h. Zero marks an empty slot, so a key of 0 (which
+// the name hash practically never yields) is stored and looked up as 1.
+func (t *spanTable) put(h uint64, v span) {
+	h = nonZero(h)
+	mask := len(t.keys) - 1
+	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
+		if t.keys[i] == 0 || t.keys[i] == h {
+			t.keys[i], t.vals[i] = h, v
+			return
+		}
+	}
+}
+
+func (t *spanTable) get(h uint64) (span, bool) {
+	h = nonZero(h)
+	mask := len(t.keys) - 1
+	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case h:
+			return t.vals[i], true
+		case 0:
+			return span{}, false
+		}
+	}
+}
+
+// len counts the stored keys.
+func (t *spanTable) len() int {
+	n := 0
+	for _, k := range t.keys {
+		if k != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func nonZero(h uint64) uint64 {
+	if h == 0 {
+		return 1
+	}
+	return h
+}
+
+// purSuffixes are the English spellings of the town suffix "-pur".
+var purSuffixes = [...]string{"pur", "pura", "pore", "pora"}
+
+// purVariants returns the other spellings of a one-word name ending in
+// "-pur" ("Bandipura": Bandipur, Bandipore, Bandipora), or none.
+func purVariants(name string) []string {
+	if strings.IndexByte(name, ' ') >= 0 {
+		return nil
+	}
+	for _, suf := range purSuffixes {
+		stem, ok := strings.CutSuffix(name, suf)
+		if !ok || len(stem) < 3 {
+			continue
+		}
+		out := make([]string, 0, len(purSuffixes)-1)
+		for _, o := range purSuffixes {
+			if o != suf {
+				out = append(out, stem+o)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 // isExactCase reports names that are codes rather than words: all capitals
 // ("FATA", "US") or short with an inner capital ("LoC", "PoK").
 func isExactCase(name string) bool {
+	// Most names are ASCII words in title case: "Quetta" has a lower-case
+	// second letter and no inner capital in its first word, so it is not a code.
+	if len(name) > 1 && name[0] >= 'A' && name[0] <= 'Z' && name[1] >= 'a' && name[1] <= 'z' {
+		ascii := true
+		for i := 2; i < len(name) && name[i] != ' '; i++ {
+			if c := name[i]; c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
+				ascii = false
+				break
+			}
+		}
+		if ascii {
+			return false
+		}
+	}
 	upper, lower, letters := 0, 0, 0
 	inner := false
 	for i, r := range name {
@@ -238,6 +392,16 @@ func isExactCase(name string) bool {
 		return true
 	}
 	return inner && letters <= 5
+}
+
+// hasUpper reports an upper-case letter in s.
+func hasUpper(s string) bool {
+	for _, r := range s {
+		if r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameShape reports names equal but for the case of some letters.

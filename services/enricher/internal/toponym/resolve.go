@@ -145,6 +145,15 @@ const (
 func (e *Extractor) buildInfo() {
 	e.countryID = map[string]uint16{}
 	e.info = make([]entryInfo, len(e.g.Entries))
+	// The divisions by code, keyed without building a string per lookup.
+	admin1 := map[[2]string]int32{}
+	for i := range e.g.Entries {
+		if ent := &e.g.Entries[i]; ent.FeatureCode == "ADM1" {
+			if j, ok := e.g.Admin1(ent.Country, ent.Admin1Code); ok && j == i {
+				admin1[[2]string{ent.Country, ent.Admin1Code}] = int32(i)
+			}
+		}
+	}
 	for i := range e.g.Entries {
 		ent := &e.g.Entries[i]
 		inf := entryInfo{prior: e.priorOf(ent), admin1: -1, pop: ent.Population, sa: southAsia[ent.Country]}
@@ -170,7 +179,7 @@ func (e *Extractor) buildInfo() {
 			inf.kind = kindADM2
 		}
 		if ent.Admin2Code != "" {
-			inf.admin2 = hashString(ent.Country + "." + ent.Admin1Code + "." + ent.Admin2Code)
+			inf.admin2 = hashParts(ent.Country, ent.Admin1Code, ent.Admin2Code)
 		}
 		if ent.Country != "" {
 			id, ok := e.countryID[ent.Country]
@@ -180,8 +189,8 @@ func (e *Extractor) buildInfo() {
 			}
 			inf.country = id
 			if ent.Admin1Code != "" && ent.FeatureCode != "PCLI" {
-				if j, ok := e.g.Admin1(ent.Country, ent.Admin1Code); ok {
-					inf.admin1 = int32(j)
+				if j, ok := admin1[[2]string{ent.Country, ent.Admin1Code}]; ok {
+					inf.admin1 = j
 				}
 			}
 		}
@@ -317,25 +326,51 @@ func (e *Extractor) resolve(ms []mention, hint string, ctx *context) {
 // oneSensePerDiscourse gives every mention of a name the place its most
 // confident mention chose: "Paris, Texas" early on settles a later "Paris".
 func oneSensePerDiscourse(ms []mention) {
+	// The lead of each name, found in one pass: names are few.
+	type lead struct {
+		key uint64
+		i   int
+	}
+	var buf [32]lead
+	leads := buf[:0]
+	for i := range ms {
+		o := &ms[i]
+		if o.dropped || o.best < 0 {
+			continue
+		}
+		found := false
+		for j := range leads {
+			if leads[j].key == o.key {
+				found = true
+				if l := &ms[leads[j].i]; o.score-o.second > l.score-l.second {
+					leads[j].i = i
+				}
+				break
+			}
+		}
+		if !found {
+			leads = append(leads, lead{o.key, i})
+		}
+	}
 	for i := range ms {
 		m := &ms[i]
 		if m.dropped || m.best < 0 || len(m.cands) < 2 {
 			continue // a name with one place has nothing to settle
 		}
-		lead := m
-		for j := range ms {
-			o := &ms[j]
-			if o.key == m.key && !o.dropped && o.best >= 0 && o.score-o.second > lead.score-lead.second {
-				lead = o
+		var l *mention
+		for _, ld := range leads {
+			if ld.key == m.key {
+				l = &ms[ld.i]
+				break
 			}
 		}
-		if lead == m || lead.best == m.best {
+		if l == nil || l == m || l.best == m.best || !(l.score-l.second > m.score-m.second) {
 			continue
 		}
 		for _, c := range m.cands {
-			if c.entry == lead.best {
-				m.best = lead.best
-				m.second = m.score - (lead.score - lead.second)
+			if c.entry == l.best {
+				m.best = l.best
+				m.second = m.score - (l.score - l.second)
 				break
 			}
 		}
@@ -346,6 +381,12 @@ func (e *Extractor) score(ms []mention, ctx *context, second bool) {
 	for i := range ms {
 		m := &ms[i]
 		if m.dropped {
+			continue
+		}
+		if len(m.cands) == 1 {
+			// Nothing to choose: the margin over the missing runner-up is
+			// the fixed one below, whatever the score.
+			m.best, m.score, m.second = m.cands[0].entry, 0, -6
 			continue
 		}
 		var own *entryInfo
@@ -376,6 +417,9 @@ func (e *Extractor) score(ms []mention, ctx *context, second bool) {
 				}
 			}
 		}
+		// "City, Region" needs a name right before or after this one.
+		adjacent := i+1 < len(ms) && ms[i+1].field == m.field && ms[i+1].tokA == m.tokB && !ms[i+1].dropped ||
+			i > 0 && ms[i-1].field == m.field && ms[i-1].tokB == m.tokA && !ms[i-1].dropped
 		best, runnerUp := math.Inf(-1), math.Inf(-1)
 		bestEntry := int32(-1)
 		for ci, c := range m.cands {
@@ -410,7 +454,9 @@ func (e *Extractor) score(ms []mention, ctx *context, second bool) {
 				}
 				s += 5 * clamp01(aw)
 			}
-			s += e.patternBonus(ms, i, c)
+			if adjacent {
+				s += e.patternBonus(ms, i, c)
+			}
 			if m.nearOff > 0 {
 				s += ctx.nearB[int(m.nearOff)-1+ci]
 			}
@@ -571,11 +617,19 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		total = make([]float64, 0, len(cands))
 	}
 	total = total[:len(cands)]
+	// Only countries and divisions contain places: list them once.
+	var outerBuf [16]int
+	outer := outerBuf[:0]
+	for i, c := range cands {
+		if k := e.info[c.entry].kind; k == kindCountry || k == kindADM1 || k == kindADM2 {
+			outer = append(outer, i)
+		}
+	}
 	for i, c := range cands {
 		inf := &e.info[c.entry]
 		s := c.score
-		for _, o := range cands {
-			if o.entry != c.entry && e.containsEntry(o.entry, c.entry) {
+		for _, j := range outer {
+			if o := &cands[j]; o.entry != c.entry && e.containsEntry(o.entry, c.entry) {
 				s += 0.5 * o.score
 			}
 		}
@@ -659,8 +713,8 @@ func (e *Extractor) buildNear(ms []mention, ctx *context) {
 	}
 	for i := range ms {
 		m := &ms[i]
-		if !nearable(m) {
-			continue
+		if !nearable(m) || sameCandsBefore(ms, i) >= 0 {
+			continue // a repeated name adds nothing to the list
 		}
 		for _, c := range m.cands {
 			inf := &e.info[c.entry]
@@ -681,11 +735,28 @@ func (e *Extractor) buildNear(ms []mention, ctx *context) {
 		if !nearable(m) || e.oneDivision(m.cands) {
 			continue // the bonus would not tell its places apart
 		}
+		if j := sameCandsBefore(ms, i); j >= 0 {
+			m.nearOff = ms[j].nearOff
+			continue
+		}
 		m.nearOff = int32(len(ctx.nearB)) + 1
 		for _, c := range m.cands {
 			ctx.nearB = append(ctx.nearB, e.nearBonus(ctx, m.key, &e.info[c.entry]))
 		}
 	}
+}
+
+// sameCandsBefore returns an earlier nearable mention of the same name with
+// the same candidates, or -1: its places and their bonuses are the same.
+func sameCandsBefore(ms []mention, i int) int {
+	m := &ms[i]
+	for j := i - 1; j >= 0; j-- {
+		o := &ms[j]
+		if o.key == m.key && len(o.cands) == len(m.cands) && nearable(o) && &o.cands[0] == &m.cands[0] {
+			return j
+		}
+	}
+	return -1
 }
 
 // nearBonus rewards a candidate for the other ambiguous names with a place

@@ -55,6 +55,20 @@ func hashString(s string) uint64 {
 	return h
 }
 
+// hashParts is hashString(a + "." + b + "." + c) without building the string.
+func hashParts(a, b, c string) uint64 {
+	h := uint64(hashSeed)
+	for k, s := range [3]string{a, b, c} {
+		if k > 0 {
+			h = (h ^ '.') * hashPrime
+		}
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * hashPrime
+		}
+	}
+	return h
+}
+
 // tokenize splits s into word tokens (letters and digits) in one pass,
 // appending to dst. Lower-casing and hashing happen in the same pass.
 func tokenize(dst []token, s string) []token {

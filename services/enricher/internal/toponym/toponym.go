@@ -21,9 +21,7 @@
 package toponym
 
 import (
-	"cmp"
 	"math"
-	"slices"
 	"sync"
 
 	"github.com/newsflow/newsflow/pkg/events"
@@ -60,8 +58,7 @@ type Extractor struct {
 	pool sync.Pool
 
 	// words classifies the words the guards look at, one lookup per token.
-	words     map[uint64]wordClass
-	typeWords map[uint64]typeWord
+	words wordTable
 
 	info      []entryInfo
 	countryID map[string]uint16
@@ -96,20 +93,22 @@ const (
 
 // New builds the name index over g; it takes a few hundred milliseconds.
 func New(g *gazetteer.Gazetteer) *Extractor {
-	e := &Extractor{
-		g:         g,
-		ix:        buildIndex(g),
-		words:     wordClasses(),
-		typeWords: map[uint64]typeWord{},
-	}
+	e := &Extractor{g: g}
+	// The name index and the per-entry facts are independent: build them
+	// side by side, which halves the start-up time on two cores.
+	var wg sync.WaitGroup
+	wg.Go(e.buildInfo)
+	e.ix = buildIndex(g)
+	wg.Wait()
+	types := map[uint64]typeWord{}
 	for w, t := range map[string]typeWord{
 		"district": typeDistrict, "districts": typeDistrict, "county": typeDistrict, "parish": typeDistrict, "agency": typeDistrict, "tehsil": typeDistrict,
 		"province": typeProvince, "state": typeProvince, "region": typeProvince, "division": typeProvince,
 		"city": typeCity, "town": typeCity, "village": typeCity, "area": typeCity, "township": typeCity,
 	} {
-		e.typeWords[hashString(w)] = t
+		types[hashString(w)] = t
 	}
-	e.buildInfo()
+	e.words = newWordTable(wordClasses(), types)
 	for _, bl := range borderLines {
 		for i := range g.Entries {
 			if g.Entries[i].ID == bl.id {
@@ -237,6 +236,9 @@ func (e *Extractor) Extract(d Document) Result {
 		}
 		if m.unknown {
 			m.best = e.enclosing(ms, i, s.toks[m.field])
+			if m.best < 0 {
+				m.best = e.hintCountry(ms, d.CountryHint)
+			}
 			// Elsewhere the gazetteer holds every place of 1,000 people; in
 			// South Asia villages are missing, so only there is an unknown
 			// capitalised name after "in" likely a place.
@@ -251,10 +253,20 @@ func (e *Extractor) Extract(d Document) Result {
 		if m.field == 1 {
 			field = bodyField
 		}
+		// "Raichur Village", "Cuddapah District": a capitalised type word
+		// after the name is part of it.
+		end := m.end
+		if toks := s.toks[m.field]; m.tokB < len(toks) && m.end == int(toks[m.tokB-1].end) &&
+			!(i+1 < len(ms) && ms[i+1].field == m.field && ms[i+1].tokA == m.tokB && !ms[i+1].dropped) {
+			if t := toks[m.tokB]; t.gap == gapSpace && t.flags&capFirst != 0 && t.flags&allUpper == 0 &&
+				e.class(t.hash)&wSuffix != 0 {
+				end = int(t.end)
+			}
+		}
 		res.Locations = append(res.Locations, events.Location{
 			Place:      ent.Place,
-			Span:       events.Span{Field: field, Start: m.start, End: m.end},
-			Text:       texts[m.field][m.start:m.end],
+			Span:       events.Span{Field: field, Start: m.start, End: end},
+			Text:       texts[m.field][m.start:end],
 			Confidence: m.confidence(),
 		})
 	}
@@ -335,7 +347,9 @@ func (e *Extractor) enclosing(ms []mention, i int, toks []token) int32 {
 		break
 	}
 	for j := i - 1; j >= 0 && ms[j].field == m.field; j-- {
-		if ms[j].dropped || ms[j].unknown || ms[j].best < 0 || ms[j].demonym {
+		// "Pakistan said ... at Rainawari": a country that speaks or acts
+		// does not place the name.
+		if ms[j].dropped || ms[j].unknown || ms[j].best < 0 || ms[j].demonym || ms[j].speech || ms[j].agent {
 			continue
 		}
 		if !sentenceBreak(toks, ms[j].tokB, m.tokA) {
@@ -344,6 +358,27 @@ func (e *Extractor) enclosing(ms []mention, i int, toks []token) int32 {
 		break
 	}
 	return -1
+}
+
+// hintCountry is where a name the gazetteer lacks lies when its sentence
+// names no place: the feed's own country, if it is South Asian and the text
+// names no place in another country ("at Rainawari" on an Indian feed is
+// somewhere in India, which is coarse but true); else -1.
+func (e *Extractor) hintCountry(ms []mention, hint string) int32 {
+	if hint == "" || !southAsia[hint] {
+		return -1
+	}
+	id := e.countryID[hint]
+	for j := range ms {
+		if o := &ms[j]; !o.dropped && !o.unknown && o.best >= 0 && e.info[o.best].country != id {
+			return -1
+		}
+	}
+	i, ok := e.g.Country(hint)
+	if !ok {
+		return -1
+	}
+	return int32(i)
 }
 
 // sentenceBreak reports a sentence end between tokens a and b (exclusive
@@ -364,10 +399,17 @@ func confidence(margin float64) float64 {
 	return 0.5 + 0.5*math.Tanh(margin/3)
 }
 
-// places counts the kept mentions (parallel to locs) per place.
+// places counts the kept mentions (parallel to locs) per place. Counting
+// runs on entry indexes and only the final list copies places, which are
+// large: sorting them would move each several times.
 func places(locs []events.Location, ms []mention) []events.PlaceCount {
-	var ids [64]int32
-	out := make([]events.PlaceCount, 0, min(len(locs), 16))
+	type count struct {
+		entry int32
+		loc   int32 // first location of the place
+		n     int32
+	}
+	var buf [32]count
+	counts := buf[:0]
 	k := 0
 next:
 	for i := range ms {
@@ -375,27 +417,33 @@ next:
 		if m.dropped {
 			continue
 		}
-		l := &locs[k]
 		k++
 		if m.unknown {
 			continue // counted under its own name nowhere: it is not in the gazetteer
 		}
-		for j := range out {
-			if (j < len(ids) && ids[j] == m.best) || (j >= len(ids) && out[j].ID == l.ID) {
-				out[j].Mentions++
+		for j := range counts {
+			if counts[j].entry == m.best {
+				counts[j].n++
 				continue next
 			}
 		}
-		if len(out) < len(ids) {
-			ids[len(out)] = m.best
-		}
-		out = append(out, events.PlaceCount{Place: l.Place, Mentions: 1})
+		counts = append(counts, count{entry: m.best, loc: int32(k - 1), n: 1})
 	}
-	slices.SortStableFunc(out, func(a, b events.PlaceCount) int { return cmp.Compare(b.Mentions, a.Mentions) })
+	// Stable by first mention among equal counts: insertion sort, as the
+	// list is short.
+	for i := 1; i < len(counts); i++ {
+		for j := i; j > 0 && counts[j].n > counts[j-1].n; j-- {
+			counts[j], counts[j-1] = counts[j-1], counts[j]
+		}
+	}
+	out := make([]events.PlaceCount, len(counts))
+	for i, c := range counts {
+		out[i] = events.PlaceCount{Place: locs[c.loc].Place, Mentions: int(c.n)}
+	}
 	return out
 }
 
-func (e *Extractor) class(h uint64) wordClass { return e.words[h] }
+func (e *Extractor) class(h uint64) wordClass { return e.words.get(h).class }
 
 // recognise finds name matches in one field and applies the guards that need
 // only local context.
@@ -425,7 +473,7 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 			if !e.ix.whole.has(h) {
 				continue
 			}
-			if k, ok := e.ix.keys[h]; ok {
+			if k, ok := e.ix.keys.get(h); ok {
 				// In mixed case a lower-case word inside a name must be
 				// lower-case in the name too: "Jammu and Kashmir",
 				// "Pakistan-administered Kashmir", not "Quetta police".
@@ -440,7 +488,21 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 		}
 		if bestN == 0 {
 			if n := e.unknownPlace(toks, i, mode); n > 0 {
-				ms = append(ms, mention{field: field, tokA: i, tokB: i + n, start: int(t.start), end: int(toks[i+n-1].end), best: -1, unknown: true, recog: 0.25})
+				m := mention{field: field, tokA: i, tokB: i + n, start: int(t.start), end: int(toks[i+n-1].end), best: -1, unknown: true, recog: 0.25}
+				// "at Chatti Bandipora": a South Asian locality named after
+				// the town or district it is part of is placed there (only
+				// there are villages missing from the gazetteer; elsewhere
+				// "at Minnie Howard" is a school, "from United Russia" a party).
+				if last := toks[i+n-1]; n > 1 && e.class(last.hash)&wLocality == 0 {
+					if h := combine(hashSeed, last.hash); e.ix.whole.has(h) {
+						if k, ok := e.ix.keys.get(h); ok {
+							if cs := e.localTowns(e.ix.list(k)); len(cs) > 0 {
+								m.unknown, m.recog, m.key, m.cands = false, 0, h, cs
+							}
+						}
+					}
+				}
+				ms = append(ms, m)
 				i += n - 1
 			}
 			continue
@@ -452,7 +514,7 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 			// direction: not "northwest of Quetta", not "northwest China".
 			// Nor "the southwestern city of Quetta", which names its place.
 			if j := i + bestN; bestN == 1 && j < len(toks) && toks[j].gap <= gapJoin &&
-				(toks[j].hash == hOf || toks[j].flags&(capFirst|allUpper) != 0 || e.typeWords[toks[j].hash] != typeNone) {
+				(toks[j].hash == hOf || toks[j].flags&(capFirst|allUpper) != 0 || e.words.get(toks[j].hash).typ != typeNone) {
 				continue
 			}
 			m.cands = keepLower(m.cands, text, toks[i:i+bestN])
@@ -538,12 +600,29 @@ func (e *Extractor) unknownPlace(toks []token, i int, mode caseMode) int {
 	if n == 0 || people > 0 || of {
 		return 0
 	}
+	// "from Nsui activists", "by Tdp workers": a name that people belong
+	// to is an organisation.
+	if j := i + n; j < len(toks) && toks[j].gap == gapSpace && e.class(toks[j].hash)&wGroup != 0 {
+		return 0
+	}
 	// A name followed by a capitalised word we stopped at is an
 	// organisation or a person ("at Mysore University", "from John Smith").
 	if j := i + n; j < len(toks) && toks[j].gap == gapSpace && toks[j].flags&capFirst != 0 {
 		return 0
 	}
 	return n
+}
+
+// localTowns keeps the South Asian towns and districts among cs, in a new
+// slice (cs is the index's).
+func (e *Extractor) localTowns(cs []cand) []cand {
+	var out []cand
+	for _, c := range cs {
+		if inf := &e.info[c.entry]; inf.sa && (inf.town || inf.kind == kindADM2) && c.flags&candExactCase == 0 {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 var (
@@ -554,6 +633,8 @@ var (
 	hVillage    = hashString("village")
 	hUnder      = hashString("under")
 	hOf         = hashString("of")
+	hBy         = hashString("by")
+	hAnd        = hashString("and")
 	hAll        = hashString("all")
 	hGovernment = hashString("government")
 	hGovt       = hashString("govt")
@@ -739,13 +820,15 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 	person := single && aC&wPerson != 0
 	var prev, next *token
 	var pC, nC wordClass
+	var nextW wordInfo
 	if m.tokA > 0 && a.gap <= gapJoin {
 		prev = &toks[m.tokA-1]
 		pC = e.class(prev.hash)
 	}
 	if b < len(toks) && toks[b].gap <= gapJoin {
 		next = &toks[b]
-		nC = e.class(next.hash)
+		nextW = e.words.get(next.hash)
+		nC = nextW.class
 	}
 	if prev != nil && pC&wLocative != 0 {
 		m.locative = true
@@ -759,7 +842,7 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 		if nC&wAgent != 0 && m.country {
 			m.agent = true
 		}
-		m.typeWord = e.typeWords[next.hash]
+		m.typeWord = nextW.typ
 	}
 	// "MUMBAI, India (AP) -": an all-caps name opening the field.
 	// "MUZAFFARABAD:" too; a name followed by anything else is a headline word.
@@ -856,6 +939,13 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 				return
 			}
 		}
+		// "led by Narayan and Ramdas", "shot by Jordan": after "by" a small
+		// place's name is a person's.
+		if single && !m.strong && !m.locative && m.tokA > 0 && a.gap == gapSpace && e.maxPop(m.cands) < 100000 &&
+			(toks[m.tokA-1].hash == hBy || toks[m.tokA-1].hash == hAnd && m.tokA > 2 && toks[m.tokA-3].hash == hBy) {
+			m.dropped = true
+			return
+		}
 		// "Ripley said", "Taylor told reporters": a small place name
 		// that speaks is a person, here and elsewhere in the field.
 		if single && m.speech && !m.locative && !m.strong && e.maxPop(m.cands) < 1000000 {
@@ -866,6 +956,12 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 		// joined to an Arabic or Persian particle is a person's or a
 		// group's.
 		if next != nil && next.gap == gapJoin && nC&wParticle != 0 && text[toks[b].start-1] == '-' && !m.strong {
+			m.dropped = true
+			return
+		}
+		// "Patiala-Sirhind Road": a road named after the places it joins.
+		if next != nil && next.gap == gapJoin && text[next.start-1] == '-' && !m.strong && b+1 < len(toks) &&
+			toks[b+1].gap == gapSpace && toks[b+1].flags&capFirst != 0 && e.class(toks[b+1].hash)&wStreet != 0 {
 			m.dropped = true
 			return
 		}

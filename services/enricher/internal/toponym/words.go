@@ -1,6 +1,9 @@
 package toponym
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // commonWords are English words that are also the names of places somewhere
 // (or would be matched inside one). A capitalised one at the start of a
@@ -74,6 +77,7 @@ shah shahid sharif sheikh singh sultan syed tahir tariq umar usman wazir yadav y
 jinnah nehru patel sharma gupta verma mishra pandey chauhan thakur bose das ghosh banerjee mukherjee chatterjee
 devi lal ram nath prasad pal jain shetty naidu nair menon pillai iyer murthy gowda hegde kaur gill sandhu
 hasina mujib ershad begum khaleda
+kali durga lakshmi laxmi ganesh ganesha hanuman krishna shiva vishnu saraswati parvati
 john james robert michael william david richard joseph thomas charles christopher daniel matthew anthony mark
 donald steven paul andrew joshua kenneth kevin brian george edward ronald timothy jason jeffrey ryan jacob gary
 nicholas eric jonathan stephen larry justin scott brandon benjamin samuel frank gregory raymond alexander patrick
@@ -145,6 +149,15 @@ const agentWords = `drone drones missile missiles strike strikes airstrike airst
 artillery forces troops soldiers jets warplanes army military navy raid raids rockets mortar mortars
 gunboats bsf border-security`
 
+// groupNouns follow a name that people belong to: "Nsui activists", "Tdp
+// workers". Such a name is an organisation's, not a place's.
+const groupNouns = `activists activist workers worker supporters supporter members member leaders leader cadres cadre
+volunteers corporators councillors men militants`
+
+// nameSuffixes, capitalised after a place name, are part of it: "Raichur
+// Village", "Shimoga City", "Cuddapah District".
+const nameSuffixes = `city town village district tehsil mandal taluk taluka`
+
 // particles join the parts of Arabic and Persian names: "Zaki-ur-Rehman",
 // "Lashkar-e-Taiba", "Hizb-ul-Mujahideen".
 const particles = `ur ul ud us uz e i al el`
@@ -171,6 +184,8 @@ const (
 	wBorder
 	wAgent
 	wParticle
+	wGroup
+	wSuffix
 )
 
 func wordClasses() map[uint64]wordClass {
@@ -181,11 +196,67 @@ func wordClasses() map[uint64]wordClass {
 	}{
 		{wCommon, commonWords}, {wPerson, personNames}, {wTitle, titles}, {wConnector, connectors},
 		{wQualifier, qualifiers}, {wLocative, locatives}, {wStreet, streetWords}, {wSpeech, speechVerbs}, {wOrg, orgWords},
-		{wLocality, localityWords}, {wBorder, borderWords}, {wAgent, agentWords}, {wParticle, particles},
+		{wLocality, localityWords}, {wBorder, borderWords}, {wAgent, agentWords}, {wParticle, particles}, {wGroup, groupNouns}, {wSuffix, nameSuffixes},
 	} {
 		for _, w := range strings.Fields(l.words) {
 			m[hashString(w)] |= l.c
 		}
 	}
 	return m
+}
+
+// wordTable is an open-addressing hash table from a word's hash to what the
+// guards need of it. It replaces two maps on the hot path: every token is
+// looked up, and a few thousand words fit in a table that stays in cache.
+type wordTable struct {
+	keys  []uint64
+	vals  []wordInfo
+	shift uint
+}
+
+type wordInfo struct {
+	class wordClass
+	typ   typeWord
+}
+
+func newWordTable(classes map[uint64]wordClass, types map[uint64]typeWord) wordTable {
+	n := 64
+	for n < 4*(len(classes)+len(types)) {
+		n *= 2
+	}
+	t := wordTable{keys: make([]uint64, n), vals: make([]wordInfo, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
+	for h, c := range classes {
+		t.slot(h).class |= c
+	}
+	for h, ty := range types {
+		t.slot(h).typ = ty
+	}
+	return t
+}
+
+// slot returns the value for h, inserting h if absent. Zero marks an empty
+// slot, so a word whose hash is zero (none of ours) is never found.
+func (t *wordTable) slot(h uint64) *wordInfo {
+	mask := len(t.keys) - 1
+	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case h:
+			return &t.vals[i]
+		case 0:
+			t.keys[i] = h
+			return &t.vals[i]
+		}
+	}
+}
+
+func (t *wordTable) get(h uint64) wordInfo {
+	mask := len(t.keys) - 1
+	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
+		switch k := t.keys[i]; {
+		case k == h && h != 0:
+			return t.vals[i]
+		case k == 0:
+			return wordInfo{}
+		}
+	}
 }

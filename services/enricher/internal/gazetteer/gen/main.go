@@ -22,10 +22,13 @@
 // Output format (one record a line, tab-separated, gzip-compressed, sorted so
 // regeneration is reproducible):
 //
+//	H count
 //	P id name country admin1 admin2 lat lon fcode population names alternates
 //	D country names
 //
-// id is a GeoNames id or "c:<slug>" for a curated region; names (ASCII form,
+// id is the place's events.Place ID, "geonames:<id>" or "curated:<slug>" (so the
+// reader slices it instead of building it); H, first, holds the number of P
+// records; names (ASCII form,
 // curated aliases) and alternates (GeoNames' other-language names) are
 // '|'-separated lists; lat/lon have 4 decimals (about 11 m).
 package main
@@ -500,11 +503,18 @@ func write(path string, all []*record, demonyms map[string][]string) error {
 	}
 	z, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
 	w := bufio.NewWriter(z)
+	n := 0
+	for _, r := range all {
+		if r.hasCoor {
+			n++
+		}
+	}
+	fmt.Fprintf(w, "H\t%d\n", n) // lets the reader size its list once
 	for _, r := range all {
 		if !r.hasCoor {
 			continue
 		}
-		fmt.Fprintf(w, "P\t%s\t%s\t%s\t%s\t%s\t%.4f\t%.4f\t%s\t%d\t%s\t%s\n", r.id, r.name, r.cc, r.a1, r.a2, r.lat, r.lon, r.fcode, r.pop, strings.Join(r.names, "|"), strings.Join(r.alts, "|"))
+		fmt.Fprintf(w, "P\t%s\t%s\t%s\t%s\t%s\t%.4f\t%.4f\t%s\t%d\t%s\t%s\n", placeID(r.id), r.name, r.cc, r.a1, r.a2, r.lat, r.lon, r.fcode, r.pop, strings.Join(r.names, "|"), strings.Join(r.alts, "|"))
 	}
 	ccs := make([]string, 0, len(demonyms))
 	for cc := range demonyms {
@@ -515,4 +525,14 @@ func write(path string, all []*record, demonyms map[string][]string) error {
 		fmt.Fprintf(w, "D\t%s\t%s\n", cc, strings.Join(demonyms[cc], "|"))
 	}
 	return errors.Join(w.Flush(), z.Close(), f.Close())
+}
+
+// placeID is the id the enricher publishes for a record: "geonames:<id>",
+// or "curated:<slug>" for a curated region (kept as "c:<slug>" here so the
+// output sorts as before).
+func placeID(id string) string {
+	if slug, ok := strings.CutPrefix(id, "c:"); ok {
+		return "curated:" + slug
+	}
+	return "geonames:" + id
 }

@@ -1,0 +1,121 @@
+package toponym
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTokenHashMatchesWordHash checks that a word read from text hashes like
+// the same word in lower case, which the word lists and the name index rely
+// on, for ASCII words (the tokenizer's fast path) and others (scanWord).
+func TestTokenHashMatchesWordHash(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string // lower-cased words
+	}{
+		{"Quetta blast kills 12", []string{"quetta", "blast", "kills", "12"}},
+		{"in", []string{"in"}},
+		{"NORTH WAZIRISTAN", []string{"north", "waziristan"}},
+		{"Muzaffarabad and Dera Ismail Khan", []string{"muzaffarabad", "and", "dera", "ismail", "khan"}},
+		{"Internationalisation abcdefgh abcdefghi", []string{"internationalisation", "abcdefgh", "abcdefghi"}},
+		{"Kābul, Mālē and PEÑA", []string{"kābul", "mālē", "and", "peña"}},
+		{"Hawke's Bay", []string{"hawke", "s", "bay"}},
+		{"Lahore & Karachi", []string{"lahore", "and", "karachi"}},
+	}
+	for _, tt := range tests {
+		toks := tokenize(nil, tt.text)
+		if len(toks) != len(tt.want) {
+			t.Errorf("%q: %d tokens, want %d", tt.text, len(toks), len(tt.want))
+			continue
+		}
+		for i, w := range tt.want {
+			if toks[i].hash != hashString(w) {
+				t.Errorf("%q token %d (%q): hash differs from hashString(%q)", tt.text, i, tt.text[toks[i].start:toks[i].end], w)
+			}
+		}
+	}
+	// The same word hashes alike wherever it sits in the text.
+	a := tokenize(nil, "Peshawar")[0].hash
+	b := tokenize(nil, "Peshawar is far from here")[0].hash
+	if a != b {
+		t.Error("a word's hash depends on the text after it")
+	}
+	if hashString("lahore") == hashString("lahor") || hashString("abcdefgh") == hashString("abcdefghi") {
+		t.Error("different words share a hash")
+	}
+	if hashParts("PK", "03", "1234") != hashString("PK.03.1234") {
+		t.Error("hashParts differs from hashString of the joined key")
+	}
+}
+
+func TestSpanTable(t *testing.T) {
+	tab := newSpanTable(3000)
+	for i := range uint64(3000) {
+		tab.put(i*0x9E3779B97F4A7C15, span{uint32(i), 1})
+	}
+	for i := range uint64(3000) {
+		s, ok := tab.get(i * 0x9E3779B97F4A7C15)
+		if !ok || s.off != uint32(i) {
+			t.Fatalf("key %d: got %v %v", i, s, ok)
+		}
+	}
+	if _, ok := tab.get(12345); ok {
+		t.Error("found a key never stored")
+	}
+	if n := tab.len(); n != 3000 {
+		t.Errorf("len %d, want 3000", n)
+	}
+}
+
+func TestWordTable(t *testing.T) {
+	tab := newWordTable(map[uint64]wordClass{hashString("in"): wLocative, hashString("said"): wSpeech},
+		map[uint64]typeWord{hashString("district"): typeDistrict, hashString("in"): typeCity})
+	tests := []struct {
+		word string
+		want wordInfo
+	}{
+		{"in", wordInfo{wLocative, typeCity}},
+		{"said", wordInfo{wSpeech, typeNone}},
+		{"district", wordInfo{0, typeDistrict}},
+		{"quetta", wordInfo{}},
+	}
+	for _, tt := range tests {
+		if got := tab.get(hashString(tt.word)); got != tt.want {
+			t.Errorf("%s: got %+v, want %+v", tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestRadixSortKeysStable(t *testing.T) {
+	var all []keyed
+	for i, h := range []uint64{5, 1 << 40, 3, 5, 1 << 63, 3, 0, 5} {
+		all = append(all, keyed{h: h, seq: int32(i)})
+	}
+	got := radixSortKeys(all)
+	var b strings.Builder
+	for i, k := range got {
+		if i > 0 && (k.h < got[i-1].h || k.h == got[i-1].h && k.i < got[i-1].i) {
+			t.Fatalf("not sorted stably at %d: %+v", i, got)
+		}
+		b.WriteByte('0' + byte(k.i))
+	}
+	if b.String() != "62503714" {
+		t.Errorf("order %s, want 62503714", b.String())
+	}
+}
+
+func TestIsExactCase(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"Quetta", false}, {"Dera Ismail Khan", false}, {"FATA", true}, {"US", true}, {"LoC", true}, {"PoK", true},
+		{"McAllen", false}, {"NWFP", true}, {"N.W.F.P.", true}, {"Kābul", false}, {"ÅLAND", true}, {"Ky.", false},
+		{"Line of Control", false}, {"UK Midlands", true},
+	}
+	for _, tt := range tests {
+		if got := isExactCase(tt.name); got != tt.want {
+			t.Errorf("isExactCase(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
