@@ -16,8 +16,8 @@ import (
 	"github.com/newsflow/newsflow/services/indexer/internal/incident"
 )
 
-// clusterInput is one line of `enricher extract` output, plus the optional
-// source name the extractor does not carry.
+// clusterInput is one line of `enricher extract` output; source is the
+// outlet the extractor passes through, counted per incident.
 type clusterInput struct {
 	ID          string              `json:"id"`
 	Title       string              `json:"title"`
@@ -46,13 +46,19 @@ func runCluster(ctx context.Context, args []string, in io.Reader, out, errOut io
 	flags := flag.NewFlagSet("indexer cluster", flag.ContinueOnError)
 	flags.SetOutput(errOut)
 	incidentsPath := flags.String("incidents", "", "also write the final incidents as JSON Lines to this file")
+	def := incident.DefaultConfig()
+	threshold := flags.Float64("threshold", def.Threshold, "log-odds an article needs to join an incident")
+	strong := flags.Float64("strong-text", def.StrongText, "text similarity needed when neither place nor figures agree")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("cluster: unexpected argument %q", flags.Arg(0))
 	}
-	c := incident.NewClusterer(incident.DefaultConfig())
+	cfg := def
+	cfg.Threshold = *threshold
+	cfg.StrongText = *strong
+	c := incident.NewClusterer(cfg)
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
 	w := bufio.NewWriter(out)

@@ -27,6 +27,9 @@ type Input struct {
 	Title       string `json:"title,omitempty"`
 	PublishedAt string `json:"published_at,omitempty"`
 	CountryHint string `json:"country_hint,omitempty"`
+	// Source names the outlet; it is passed through untouched so that
+	// downstream tools (incident clustering) can count distinct sources.
+	Source string `json:"source,omitempty"`
 }
 
 // Output is one line of output for a line that parsed.
@@ -34,6 +37,7 @@ type Output struct {
 	ID          string              `json:"id"`
 	Title       string              `json:"title"`
 	Text        string              `json:"text"`
+	Source      string              `json:"source,omitempty"`
 	PublishedAt *time.Time          `json:"published_at,omitempty"`
 	Locations   []events.Location   `json:"locations"`
 	Places      []events.PlaceCount `json:"places"`
@@ -152,6 +156,7 @@ func process(n int, data []byte, e *enrich.Enricher, errOut io.Writer) []byte {
 		ID:         in.ID,
 		Title:      in.Title,
 		Text:       in.Text,
+		Source:     in.Source,
 		Locations:  ea.Locations,
 		Places:     ea.Places,
 		Casualties: ea.Casualties,
@@ -184,6 +189,7 @@ func parse(data []byte, in *Input) (events.RawArticle, error) {
 		Revision:      1,
 		Title:         in.Title,
 		Text:          in.Text,
+		Source:        in.Source,
 		CountryHint:   strings.ToUpper(in.CountryHint),
 	}
 	if in.PublishedAt != "" {

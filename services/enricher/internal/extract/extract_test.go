@@ -39,6 +39,7 @@ type outLine struct {
 	Error      string          `json:"error"`
 	Title      string          `json:"title"`
 	Text       string          `json:"text"`
+	Source     *string         `json:"source"`
 	Locations  json.RawMessage `json:"locations"`
 	Casualties json.RawMessage `json:"casualties"`
 	Totals     struct {
@@ -124,6 +125,37 @@ func TestRunGoodAndBadLines(t *testing.T) {
 		}
 	}
 }
+
+func TestRunPassesSourceThrough(t *testing.T) {
+	// The source is what incident clustering counts distinct outlets by, so
+	// it must reach the output exactly as given, and be absent when absent.
+	tests := []struct {
+		name, line string
+		want       *string
+	}{
+		{"outlet", `{"id":"a","title":"Two killed in Quetta","source":"Reuters News"}`, ptr("Reuters News")},
+		{"unicode and spaces kept", `{"id":"b","text":"Two killed in Quetta.","source":"  Dawn — Karachi "}`, ptr("  Dawn — Karachi ")},
+		{"absent", `{"id":"c","text":"Two killed in Quetta."}`, nil},
+		{"empty", `{"id":"d","text":"Two killed in Quetta.","source":""}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lines, errs := run(t, tt.line)
+			if errs != "" || len(lines) != 1 {
+				t.Fatalf("%d lines, errors %q", len(lines), errs)
+			}
+			got := lines[0].Source
+			switch {
+			case tt.want == nil && got != nil:
+				t.Errorf("source %q, want none", *got)
+			case tt.want != nil && (got == nil || *got != *tt.want):
+				t.Errorf("source %v, want %q", got, *tt.want)
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }
 
 func TestRunKeepsOrder(t *testing.T) {
 	var b strings.Builder

@@ -5,13 +5,21 @@
 //
 //	clustereval prep  -gold FILE                     > articles.jsonl   (input for `enricher extract`)
 //	clustereval score -gold FILE -clusters FILE -incidents FILE
+//	clustereval ceiling -gold FILE -enriched FILE      (best achievable scores)
+//	clustereval errors -gold FILE -clusters FILE -enriched FILE [-n 40]
+//	clustereval pairs -gold FILE -enriched FILE     (CSV of pair evidence)
 //
 // prep turns every headline into an article (id = record id + "#" + line
-// number, published_at = the date its source_article entry gives). score
-// reports pairwise precision and recall of "same incident" (two headlines
-// of one record are a positive pair) and, for each record with several
-// headlines, whether the incident holding most of them estimates UCDP's
-// killed figure.
+// number; published_at and source = the date and outlet of the
+// source_article entry the headline matches, see origins). score reports
+// pairwise precision and recall of "same incident" (two headlines of one
+// record are a positive pair) and, for each record with several headlines,
+// whether the incident holding most of them estimates UCDP's killed figure.
+// ceiling reports what no method reading only words and dates can beat and
+// the toll estimator's accuracy under perfect clustering; errors prints
+// false-positive and false-negative pairs for analysis; pairs prints the
+// evidence of every pair within the window as CSV (to check or refit the
+// weights of incident.DefaultConfig).
 package main
 
 import (
@@ -23,7 +31,9 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 )
 
 func main() {
@@ -48,17 +58,20 @@ type article struct {
 	Title       string `json:"title"`
 	Text        string `json:"text"`
 	PublishedAt string `json:"published_at"`
+	Source      string `json:"source,omitempty"`
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("want a command: prep or score")
+		return errors.New("want a command: prep, score, ceiling or errors")
 	}
 	flags := flag.NewFlagSet("clustereval "+args[0], flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	gold := flags.String("gold", "", "UCDP GED JSON Lines file")
 	clusters := flags.String("clusters", "", "`indexer cluster` output")
 	incidents := flags.String("incidents", "", "`indexer cluster -incidents` output")
+	enrichedPath := flags.String("enriched", "", "`enricher extract` output (ceiling, errors)")
+	limit := flags.Int("n", 40, "errors: pairs to print of each kind")
 	if err := flags.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -69,6 +82,28 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "prep":
 		return prep(recs, stdout)
+	case "ceiling":
+		enriched, err := readEnriched(*enrichedPath)
+		if err != nil {
+			return err
+		}
+		return ceiling(recs, enriched, stdout)
+	case "pairs":
+		enriched, err := readEnriched(*enrichedPath)
+		if err != nil {
+			return err
+		}
+		return pairFeatures(recs, enriched, stdout)
+	case "errors":
+		enriched, err := readEnriched(*enrichedPath)
+		if err != nil {
+			return err
+		}
+		assign, err := readClusters(*clusters)
+		if err != nil {
+			return err
+		}
+		return errorPairs(recs, assign, enriched, *limit, stdout)
 	case "score":
 		assign, err := readClusters(*clusters)
 		if err != nil {
@@ -86,7 +121,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			s.precision(), s.recall(), s.f1(), s.multi, s.killedRight, ratio(s.killedRight, s.multi))
 		return err
 	}
-	return fmt.Errorf("unknown command %q (want prep or score)", args[0])
+	return fmt.Errorf("unknown command %q (want prep, score, ceiling or errors)", args[0])
 }
 
 func readGold(path string) ([]record, error) {
@@ -138,18 +173,93 @@ func (r record) headlines() []string {
 	return out
 }
 
-var isoDate = regexp.MustCompile(`\b(\d{4}-\d{2}-\d{2})\b`)
+// entry is one source_article item: "Outlet,YYYY-MM-DD,headline", where the
+// headline part may run over several lines (a byline, a programme name).
+type entry struct {
+	outlet, date string
+	lines        []string // normalised lines of the headline part
+}
 
-// dates returns the date of each source_article entry ("Outlet,YYYY-MM-DD,
-// headline" entries, quoted and joined by ";"); entries without a date get
-// the event date.
-func (r record) dates() []string {
-	var out []string
+var entryRE = regexp.MustCompile(`(?s)^\s*"?(.*?),\s*(\d{4}-\d{2}-\d{2}),(.*?)"?\s*$`)
+
+// entries parses source_article; an entry in another format keeps its text
+// as lines and has no outlet or date.
+func (r record) entries() []entry {
+	var out []entry
 	for e := range strings.SplitSeq(r.SourceArticle, `";"`) {
-		if m := isoDate.FindString(e); m != "" {
-			out = append(out, m)
-		} else {
-			out = append(out, r.Date)
+		var en entry
+		body := e
+		if m := entryRE.FindStringSubmatch(e); m != nil {
+			en.outlet, en.date, body = strings.TrimSpace(m[1]), m[2], m[3]
+		}
+		for l := range strings.SplitSeq(body, "\n") {
+			if n := normalise(l); n != "" {
+				en.lines = append(en.lines, n)
+			}
+		}
+		out = append(out, en)
+	}
+	return out
+}
+
+// normalise lower-cases s and keeps only letters and digits, single-spaced.
+func normalise(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
+}
+
+// origin is the outlet and date of one headline.
+type origin struct{ outlet, date string }
+
+// origins finds each headline's source_article entry. The entries are not
+// always in the headlines' order nor one per headline (a byline line of the
+// text belongs to the entry above it; some entries have no headline in the
+// text), so a headline is matched by its words: first the entry whose
+// headline is exactly it, then one whose text holds it (a continuation
+// line) or contains it, then the entry at the same position when the counts
+// agree; otherwise the event date and no outlet.
+func (r record) origins() []origin {
+	hs := r.headlines()
+	es := r.entries()
+	out := make([]origin, len(hs))
+	used := make([]bool, len(es))
+	found := make([]bool, len(hs))
+	match := func(pass int, h string, e entry) bool {
+		switch pass {
+		case 0:
+			return len(e.lines) > 0 && e.lines[0] == h
+		case 1:
+			return slices.Contains(e.lines, h)
+		default:
+			return h != "" && len(e.lines) > 0 && (strings.Contains(e.lines[0], h) || strings.Contains(h, e.lines[0]))
+		}
+	}
+	for pass := range 3 {
+		for i, h := range hs {
+			if found[i] {
+				continue
+			}
+			n := normalise(h)
+			// Prefer an entry not yet taken; a continuation line shares its
+			// entry with the headline above it.
+			best := -1
+			for j, e := range es {
+				if match(pass, n, e) && (best < 0 || used[best] && !used[j]) {
+					best = j
+				}
+			}
+			if best >= 0 {
+				out[i], found[i], used[best] = origin{es[best].outlet, es[best].date}, true, true
+			}
+		}
+	}
+	for i := range hs {
+		if !found[i] && len(es) == len(hs) {
+			out[i] = origin{es[i].outlet, es[i].date}
+		}
+		if out[i].date == "" {
+			out[i].date = r.Date
 		}
 	}
 	return out
@@ -161,13 +271,10 @@ func prep(recs []record, out io.Writer) error {
 	w := bufio.NewWriter(out)
 	enc := json.NewEncoder(w)
 	for _, r := range recs {
-		dates := r.dates()
+		orig := r.origins()
 		for i, h := range r.headlines() {
-			d := r.Date
-			if i < len(dates) {
-				d = dates[i]
-			}
-			if err := enc.Encode(article{ID: headlineID(r.ID, i+1), Title: h, PublishedAt: d}); err != nil {
+			a := article{ID: headlineID(r.ID, i+1), Title: h, PublishedAt: orig[i].date, Source: orig[i].outlet}
+			if err := enc.Encode(a); err != nil {
 				return err
 			}
 		}

@@ -32,6 +32,15 @@ type Member struct {
 	Places    []string      `json:"places,omitempty"`
 	Tokens    []uint32      `json:"tokens,omitempty"`
 	Totals    events.Totals `json:"totals"`
+	// Noise marks a member that is compared with nothing (Features.Noise
+	// or Features.Roundup).
+	Noise bool `json:"noise,omitempty"`
+	// Revises marks a member reporting an upward toll revision
+	// (Features.Revises).
+	Revises bool `json:"revises,omitempty"`
+	// weight caches the total token weight when the Clusterer knew it (see
+	// similarityWeighted); 0 means unknown.
+	weight float64
 }
 
 // Estimate returns the current best estimate for one kind, 0 when no report
@@ -70,8 +79,7 @@ func (inc *Incident) add(f Features, seq int) {
 	if seq <= 0 {
 		seq = inc.nextSeq()
 	}
-	m := Member{ArticleID: f.ArticleID, Source: f.Source, At: f.At, Title: f.Title, Focus: f.Focus,
-		Places: f.Places, Tokens: f.Tokens, Totals: f.Totals}
+	m := f.member()
 	if i := slices.IndexFunc(inc.Members, func(m Member) bool { return m.ArticleID == f.ArticleID }); i >= 0 {
 		inc.Members[i] = m
 	} else {

@@ -100,6 +100,50 @@ func TestAssign(t *testing.T) {
 			},
 			want: []int{0, 0, 2},
 		},
+		{
+			name: "a byline line follows its own outlet's story, not another's",
+			articles: []events.EnrichedArticle{
+				article("a", "Dawn", "Suicide blast at Peshawar market kills 12", t0, peshawar, 12, "kills 12"),
+				article("b", "AFP", "Police officer shot dead by gunmen in Quetta", t0.Add(time.Hour), quetta, 1, "shot dead"),
+				article("c", "Dawn", "Saleem Shahid", t0.Add(2*time.Hour), nil, 0, ""),
+				article("d", "Reuters", "Saleem Shahid", t0.Add(2*time.Hour), nil, 0, ""),
+			},
+			want: []int{0, 1, 0, 3},
+		},
+		{
+			name: "a noise line draws nothing to its incident",
+			articles: []events.EnrichedArticle{
+				article("a", "Dawn", "(Updating toll)", t0, nil, 0, ""),
+				article("b", "Reuters", "Updating toll", t0.Add(time.Hour), nil, 0, ""),
+				article("c", "AFP", "(Updating toll)", t0.Add(2*time.Hour), nil, 0, ""),
+			},
+			want: []int{0, 1, 2},
+		},
+		{
+			name: "a roundup neither joins nor is joined",
+			articles: []events.EnrichedArticle{
+				article("a", "Dawn", "Suicide blast at Peshawar market kills 12", t0, peshawar, 12, "kills 12"),
+				article("b", "BBC", "Programme summary of Peshawar TV news: blast at market kills 12", t0.Add(time.Hour), peshawar, 12, "kills 12"),
+				article("c", "AFP", "Peshawar market blast kills 12", t0.Add(2*time.Hour), peshawar, 12, "kills 12"),
+			},
+			want: []int{0, 1, 0},
+		},
+		{
+			name: "a far higher toll worded as a revision joins",
+			articles: []events.EnrichedArticle{
+				article("a", "Dawn", "Suicide blast at Peshawar market kills at least 10", t0, peshawar, 10, "kills at least 10"),
+				article("b", "AFP", "Peshawar market blast toll rises to 95", t0.Add(26*time.Hour), peshawar, 95, "toll rises to 95"),
+			},
+			want: []int{0, 0},
+		},
+		{
+			name: "a far higher toll not worded as a revision is another event",
+			articles: []events.EnrichedArticle{
+				article("a", "Dawn", "Suicide blast at Peshawar market kills 10", t0, peshawar, 10, "kills 10"),
+				article("b", "AFP", "Army says 95 militants killed in Peshawar operation", t0.Add(26*time.Hour), peshawar, 95, "95 militants killed"),
+			},
+			want: []int{0, 1},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,6 +264,8 @@ func TestEstimate(t *testing.T) {
 		{"large revision kept", []Report{{At: at(0), Count: 10}, {At: at(30), Count: 171, Evidence: "death toll rose to 171"}}, 171},
 		{"corroborated jump kept", []Report{{At: at(0), Count: 10}, {At: at(20), Count: 150}, {At: at(21), Count: 160}}, 160},
 		{"same time: later arrival", []Report{{At: at(0), Count: 7, Seq: 1}, {At: at(0), Count: 9, Seq: 2}}, 9},
+		{"lone low figure after agreeing reports set aside", []Report{{At: at(0), Count: 30}, {At: at(1), Count: 32}, {At: at(2), Count: 1}}, 32},
+		{"a fall between two reports follows the latest", []Report{{At: at(0), Count: 30}, {At: at(1), Count: 25}}, 25},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -243,11 +289,62 @@ func TestTokens(t *testing.T) {
 		{"Suicide blast kills 12 in Peshawar", "Bomb explosion leaves 12 dead in Peshawar", 0.99, 1},
 		{"Suicide blast kills 12 in Peshawar", "Court adjourns treason hearing", 0, 0},
 		{"Militants attacked checkposts", "Militant attacks on checkpost", 0.99, 1},
+		{"Air strikes kill militants", "Airstrike kills militant", 0.99, 1},
+		{"Indian shelling kills two", "Indian firing kills two", 0.99, 1},
+		{"Updating toll with details", "Reuters News", 0, 0},
 	}
 	for _, tt := range tests {
 		if got := jaccard(tokens(tt.a), tokens(tt.b)); got < tt.min || got > tt.max {
 			t.Errorf("jaccard(%q, %q) = %.2f, want in [%.2f, %.2f]", tt.a, tt.b, got, tt.min, tt.max)
 		}
+	}
+}
+
+func TestNoiseAndRoundup(t *testing.T) {
+	tests := []struct {
+		title          string
+		focus          *events.Place
+		killed         int
+		noise, roundup bool
+	}{
+		{"AU", nil, 0, true, false},
+		{"BBC Monitoring", nil, 0, true, false},
+		{"(Updating toll, inputs)", nil, 0, true, false},
+		{"3 November 2010", nil, 0, true, false},
+		{"Suicide blast kills 12 in Peshawar", peshawar, 12, false, false},
+		{"20 killed", nil, 20, false, false},
+		{"Programme summary of Pakistan's AVT Khyber News 1600 gmt 10 Jun 14", pakistan, 0, false, true},
+		{"BBC Monitoring Pakistan morning media roundup 17 Dec 14", pakistan, 0, false, true},
+		{"FACTBOX-Security developments in Pakistan, Jan 13", pakistan, 0, false, true},
+		{"Pakistan summons Indian envoy over border attack", pakistan, 0, false, false},
+	}
+	for _, tt := range tests {
+		f := Extract(article("x", "S", tt.title, t0, tt.focus, tt.killed, ""))
+		if f.Noise != tt.noise || f.Roundup != tt.roundup {
+			t.Errorf("%q: noise %v roundup %v, want %v %v", tt.title, f.Noise, f.Roundup, tt.noise, tt.roundup)
+		}
+	}
+}
+
+func TestDocFreqWeighsRareWordsUp(t *testing.T) {
+	df := NewDocFreq()
+	common, rare := tokens("militant"), tokens("cinema")
+	for range 50 {
+		df.Add(common)
+	}
+	df.Add(rare)
+	if wc, wr := df.Weight(common[0]), df.Weight(rare[0]); !(wr > 2*wc) {
+		t.Errorf("weights: common %.2f rare %.2f, want rare well above", wc, wr)
+	}
+	var none *DocFreq
+	if w := none.Weight(common[0]); w != 1 {
+		t.Errorf("nil DocFreq weight = %v, want 1", w)
+	}
+	// Sharing the rare word counts for more than sharing the common one.
+	a, b := tokens("militant cinema grenade"), tokens("militant cinema")
+	c := tokens("militant school grenade")
+	if sab, sac := weightedSimilarity(df, a, b), weightedSimilarity(df, a, c); !(sab > sac) {
+		t.Errorf("similarity with rare word shared %.2f, common shared %.2f", sab, sac)
 	}
 }
 

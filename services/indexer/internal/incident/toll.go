@@ -87,6 +87,12 @@ func outlier(reports []Report, i int) bool {
 	if median > 0 && r.Count > outlierRatio*median {
 		return true
 	}
+	// Far below what two or more others agree on: a report of one victim
+	// or of a side event, not a revision of the toll (tolls rarely fall
+	// that much).
+	if len(others) >= 2 && outlierRatio*r.Count < median {
+		return true
+	}
 	// A lone figure that several later reports all contradict.
 	later := 0
 	for _, o := range reports[i+1:] {
