@@ -90,6 +90,8 @@ eval-incidents: build
 	bin/enricher extract < $(EVAL_TMP)/ucdp_heads.jsonl > $(EVAL_TMP)/ucdp_enriched.jsonl
 	bin/indexer cluster -incidents $(EVAL_TMP)/ucdp_incidents.jsonl < $(EVAL_TMP)/ucdp_enriched.jsonl > $(EVAL_TMP)/ucdp_clusters.jsonl
 	cd services/indexer && $(GO) run ./cmd/clustereval score -gold $(UCDP_DEV) -clusters $(EVAL_TMP)/ucdp_clusters.jsonl -incidents $(EVAL_TMP)/ucdp_incidents.jsonl
+	@echo "what any clusterer can reach on these extractions:"
+	cd services/indexer && $(GO) run ./cmd/clustereval ceiling -gold $(UCDP_DEV) -enriched $(EVAL_TMP)/ucdp_enriched.jsonl
 
 ## bench: the Go benchmarks (results are recorded in BENCHMARKS.md)
 bench:
