@@ -6,12 +6,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/newsflow/newsflow/pkg/events"
 	"github.com/newsflow/newsflow/services/enricher/internal/cpuclock"
+	"github.com/newsflow/newsflow/services/enricher/internal/word"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -370,6 +372,10 @@ func FuzzExtract(f *testing.F) {
 				}
 			}
 			_ = Totals(figs)
+			// Given the text's words, the extractor must find the same.
+			if got := x.AppendExtractWords(nil, field, text, word.Tokenize(nil, text)); !reflect.DeepEqual(got, figs) {
+				t.Fatalf("AppendExtractWords differs from Extract on %q:\n%+v\n%+v", text, got, figs)
+			}
 		}
 	})
 }

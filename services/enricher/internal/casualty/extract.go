@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/newsflow/newsflow/pkg/events"
+	"github.com/newsflow/newsflow/services/enricher/internal/word"
 )
 
 // Extractor finds casualty figures. It holds only immutable tables and a pool
@@ -39,9 +40,16 @@ func (x *Extractor) Extract(field events.Field, text string) []events.Casualty {
 // article, to dst and returns the extended slice, which is never nil: the
 // title's and the body's figures then share one allocation.
 func (x *Extractor) AppendExtract(dst []events.Casualty, field events.Field, text string) []events.Casualty {
+	return x.AppendExtractWords(dst, field, text, nil)
+}
+
+// AppendExtractWords is AppendExtract for a caller that has read text's
+// words already with word.Tokenize: their hashes are used rather than
+// computed again. The figures are the same as AppendExtract's.
+func (x *Extractor) AppendExtractWords(dst []events.Casualty, field events.Field, text string, words []word.Token) []events.Casualty {
 	s := x.pool.Get().(*state)
 	s.reset(field, text)
-	s.toks, s.sents = x.tokenize(text, s.toks, s.sents)
+	s.toks, s.sents = x.tokenize(text, s.toks, s.sents, words)
 	// Only the tokens of sentences with a cue are left: look them all up.
 	x.resolve(text, s.toks)
 	for _, sn := range s.sents {

@@ -3,10 +3,12 @@ package casualty
 import (
 	"strings"
 	"testing"
+
+	"github.com/newsflow/newsflow/services/enricher/internal/word"
 )
 
 // TestWordHashPaths checks that the tokenizer's three ways to hash a word
-// agree with the lexicon's: the eight-byte reads (hashPlain), the byte
+// agree with the lexicon's: the eight-byte reads (word.Plain), the byte
 // reads (scanWord) and hashWord, at every length and at the end of a text.
 func TestWordHashPaths(t *testing.T) {
 	words := []string{"a", "no", "die", "Kill", "KILLED", "soldier", "soldiers", "militants", "policemen9", "abcdefghijklmnopq", "x1y2z3"}
@@ -20,7 +22,7 @@ func TestWordHashPaths(t *testing.T) {
 		}
 		for _, after := range []string{"", " ", ".", " killed by a long tail of words", "\n"} {
 			text := w + after
-			end, h := hashPlain(text, 0)
+			end, h := word.Plain(text, 0)
 			if end != len(w) || h != want {
 				t.Errorf("hashPlain(%q) = %d, %x; want %d, %x", text, end, h, len(w), want)
 			}

@@ -1,10 +1,10 @@
 package casualty
 
 import (
-	"math/bits"
 	"strings"
 
 	"github.com/newsflow/newsflow/pkg/events"
+	"github.com/newsflow/newsflow/services/enricher/internal/word"
 )
 
 // maxWord is the longest word the lexicon holds; longer words are unknown.
@@ -398,95 +398,15 @@ func (l *lexicon) build() {
 	}
 }
 
-// The word hash reads a word's lower-cased bytes eight at a time: the
-// tokenizer finds the end of a plain word and hashes it with a few
-// word-wide operations (hashPlain) instead of a loop with one unpredictable
-// exit per byte, and reads other words byte by byte into the same chunks
-// (wordHash), so that every path gives one word the same hash. Collisions
-// are harmless: a lookup compares the spelling.
-func mixChunk(h, c uint64) uint64 { return bits.RotateLeft64((h^c)*0x9e3779b97f4a7c15, 31) }
-
-func hashFinal(h uint64) uint64 {
-	h ^= h >> 31
-	h *= 0xbf58476d1ce4e5b9
-	return h ^ h>>29
-}
-
-// wordHash hashes a word fed byte by byte: lower-case letters and digits,
-// hyphens and apostrophes as themselves.
-type wordHash struct {
-	h, acc uint64
-	n      uint
-}
-
-func (w *wordHash) push(c byte) {
-	w.acc |= uint64(c) << (8 * (w.n & 7))
-	w.n++
-	if w.n&7 == 0 {
-		w.h, w.acc = mixChunk(w.h, w.acc), 0
-	}
-}
-
-func (w *wordHash) sum() uint64 { return hashFinal(mixChunk(w.h, w.acc) ^ uint64(w.n)) }
-
-// Lane constants of the eight-byte word reads.
-const (
-	laneHigh = 0x8080808080808080
-	laneOne  = 0x0101010101010101
-	laneFold = 0x2020202020202020 // lower-cases an ASCII letter, keeps a digit
-)
-
-// nonAlnum sets the high bit of each byte of x that is not an ASCII letter
-// or digit (lowerTab's zeros). Each lane's sums stay below 0x100.
-func nonAlnum(x uint64) uint64 {
-	v := x &^ laneHigh
-	f := v | laneFold
-	letter := (f + laneOne*(0x80-'a')) &^ (f + laneOne*(0x7f-'z'))
-	digit := (v + laneOne*(0x80-'0')) &^ (v + laneOne*(0x7f-'9'))
-	return ^((letter | digit) &^ x) & laneHigh
-}
-
-// load8 reads text[i:i+8] as a little-endian word (one load).
-func load8(text string, i int) uint64 {
-	b := text[i : i+8]
-	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-}
-
-// hashPlain reads the run of ASCII letters and digits starting at text[i]
-// and returns its end and hash, the wordHash of its lower-cased bytes.
-func hashPlain(text string, i int) (end int, h uint64) {
-	var st uint64
-	n := 0
-	for i+8 <= len(text) {
-		x := load8(text, i)
-		if non := nonAlnum(x); non != 0 {
-			k := bits.TrailingZeros64(non) >> 3
-			c := (x | laneFold) & (1<<(8*k) - 1)
-			return i + k, hashFinal(mixChunk(st, c) ^ uint64(n+k))
-		}
-		st = mixChunk(st, x|laneFold)
-		i += 8
-		n += 8
-	}
-	// Fewer than eight bytes left: byte by byte, from the chunks so far.
-	w := wordHash{h: st, n: uint(n)}
-	for i < len(text) {
-		l := lowerTab[text[i]]
-		if l == 0 {
-			break
-		}
-		w.push(l)
-		i++
-	}
-	return i, w.sum()
-}
-
 // hashWord hashes w as the tokenizer does: lower-cased, with the curly
 // apostrophe folded to '; ok is false for words with other non-ASCII
-// letters, which the lexicon lacks.
+// letters, which the lexicon lacks. Words are keyed by the shared word hash
+// (package word): the tokenizer takes plain words' hashes from the article's
+// word.Tokenize pass or word.Plain, and reads other words byte by byte
+// (word.Hasher), so that every path gives one word the same hash.
+// Collisions are harmless: a lookup compares the spelling.
 func hashWord(w string) (h uint64, ok bool) {
-	var wh wordHash
+	var wh word.Hasher
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if c >= utf8Self {
@@ -500,9 +420,9 @@ func hashWord(w string) (h uint64, ok bool) {
 		if l := lowerTab[c]; l != 0 {
 			c = l
 		}
-		wh.push(c)
+		wh.Push(c)
 	}
-	return wh.sum(), true
+	return wh.Sum(), true
 }
 
 // sameWord compares a lexicon word with a text word, ignoring ASCII case and

@@ -3,6 +3,8 @@ package casualty
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newsflow/newsflow/services/enricher/internal/word"
 )
 
 type tokKind uint8
@@ -78,8 +80,11 @@ func wordCharAt(s string, i int) (bool, int) {
 }
 
 // tokenize splits text into tokens and sentences, appending to the given
-// buffers, and looks each word up in the lexicon.
-func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]token, []sentence) {
+// buffers, and looks each word up in the lexicon. words are the text's
+// tokens as word.Tokenize reads them, or nil: a plain word's hash is taken
+// from them rather than read again.
+func (x *Extractor) tokenize(text string, toks []token, sents []sentence, words []word.Token) ([]token, []sentence) {
+	wc := 0 // the first of words that may start at or after i
 	sentLo, sentStart, sentFlags := len(toks), -1, uint64(0)
 	i := 0
 	for i < len(text) {
@@ -165,7 +170,7 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 					// Most words are plain ASCII letters and digits: hash them
 					// eight bytes at a time, and leave the words that go on
 					// with a hyphen, an apostrophe or another letter to scanWord.
-					j, hp := hashPlain(text, i)
+					j, hp := plainAt(text, i, words, &wc)
 					if j < len(text) && (text[j] == '-' || text[j] == '\'' || text[j] >= utf8.RuneSelf) {
 						i, h, hPre, pre, ascii, hyph = scanWord(text, i, w)
 					} else {
@@ -216,7 +221,7 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 				// take it here rather than through the dispatch above.
 				if i+1 < len(text) && text[i] == ' ' && lowerTab[text[i+1]] > '9' {
 					var done bool
-					i, toks, sentFlags, done = x.plainWords(text, i+1, toks, sentFlags)
+					i, toks, sentFlags, done = x.plainWords(text, i+1, toks, sentFlags, words, &wc)
 					if done {
 						continue
 					}
@@ -256,12 +261,24 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence) ([]tok
 // with done at the end of the run, or without it at the start of a word
 // that goes on with a hyphen, an apostrophe or a non-ASCII byte, which
 // tokenize then reads.
-func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint64) (next int, _ []token, _ uint64, done bool) {
+func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint64, words []word.Token, wc *int) (next int, _ []token, _ uint64, done bool) {
+	// The cursor into words is kept here, in a register, and stored back
+	// on the way out: this loop reads most of an article.
+	k := *wc
+	defer func() { *wc = k }()
 	for {
 		start := i
 		c := text[i]
 		var h uint64
-		i, h = hashPlain(text, i)
+		for k < len(words) && int(words[k].Start) < i {
+			k++
+		}
+		if k < len(words) && int(words[k].Start) == i && words[k].Flags&word.NonASCII == 0 {
+			i, h = int(words[k].End), words[k].Hash
+			k++
+		} else {
+			i, h = word.Plain(text, i)
+		}
 		if i < len(text) && (text[i] == '-' || text[i] == '\'' || text[i] >= utf8.RuneSelf) {
 			return start, toks, sentFlags, false
 		}
@@ -296,6 +313,25 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 		}
 		return i, toks, sentFlags, true
 	}
+}
+
+// plainAt is word.Plain(text, i): the end and hash of the run of ASCII
+// letters and digits at text[i]. When one of words starts at i and is plain
+// ASCII, the run is that word and its hash is already known. *wc is a
+// cursor into words that only moves forward, as the tokenizer does.
+func plainAt(text string, i int, words []word.Token, wc *int) (int, uint64) {
+	k := *wc
+	for k < len(words) && int(words[k].Start) < i {
+		k++
+	}
+	if k < len(words) {
+		if w := &words[k]; int(w.Start) == i && w.Flags&word.NonASCII == 0 {
+			*wc = k + 1
+			return int(w.End), w.Hash
+		}
+	}
+	*wc = k
+	return word.Plain(text, i)
 }
 
 // grow1 extends toks by one token, left as it was in the buffer: the caller
@@ -350,21 +386,21 @@ func numValue(w string) float64 {
 func scanWord(text string, i, w int) (end int, h, hPre uint64, pre int, ascii, hyph bool) {
 	c := text[i]
 	ascii, pre = c < utf8.RuneSelf, -1
-	var wh wordHash
+	var wh word.Hasher
 	if ascii {
-		wh.push(lowerTab[c])
+		wh.Push(lowerTab[c])
 	}
 	i += w
 	for i < len(text) {
 		d := text[i]
 		if l := lowerTab[d]; l != 0 {
-			wh.push(l)
+			wh.Push(l)
 			i++
 			continue
 		}
 		if d == '-' {
 			if i+1 < len(text) && isWordStart(text, i+1) {
-				wh.push('-')
+				wh.Push('-')
 				hyph = true
 				i++
 				continue
@@ -378,15 +414,15 @@ func scanWord(text string, i, w int) (end int, h, hPre uint64, pre int, ascii, h
 		}
 		if a := apostropheAt(text, i); a > 0 && i+a < len(text) {
 			if ok, _ := letterAt(text, i+a); ok {
-				hPre, pre = wh.sum(), i
-				wh.push('\'')
+				hPre, pre = wh.Sum(), i
+				wh.Push('\'')
 				i += a
 				continue
 			}
 		}
 		break
 	}
-	return i, wh.sum(), hPre, pre, ascii, hyph
+	return i, wh.Sum(), hPre, pre, ascii, hyph
 }
 
 func isWordStart(s string, i int) bool {

@@ -5,9 +5,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/newsflow/newsflow/pkg/events"
+	"github.com/newsflow/newsflow/services/enricher/internal/word"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current output")
@@ -167,7 +169,13 @@ func FuzzExtract(f *testing.F) {
 	}
 	ex := newTestExtractor(f)
 	f.Fuzz(func(t *testing.T, title, body string) {
-		res := ex.Extract(Document{Title: title, Body: body, BodyField: events.FieldSummary})
+		d := Document{Title: title, Body: body, BodyField: events.FieldSummary}
+		res := ex.Extract(d)
 		checkInvariants(t, title, body, res)
+		// Given the tokens, the extractor must find the same.
+		d.Tokens = &[2][]word.Token{word.Tokenize(nil, title), word.Tokenize(nil, body)}
+		if got := ex.Extract(d); !reflect.DeepEqual(got, res) {
+			t.Fatalf("Extract with tokens differs:\n%+v\n%+v", got, res)
+		}
 	})
 }

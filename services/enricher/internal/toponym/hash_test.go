@@ -29,14 +29,14 @@ func TestTokenHashMatchesWordHash(t *testing.T) {
 			continue
 		}
 		for i, w := range tt.want {
-			if toks[i].hash != hashString(w) {
-				t.Errorf("%q token %d (%q): hash differs from hashString(%q)", tt.text, i, tt.text[toks[i].start:toks[i].end], w)
+			if toks[i].Hash != hashString(w) {
+				t.Errorf("%q token %d (%q): hash differs from hashString(%q)", tt.text, i, tt.text[toks[i].Start:toks[i].End], w)
 			}
 		}
 	}
 	// The same word hashes alike wherever it sits in the text.
-	a := tokenize(nil, "Peshawar")[0].hash
-	b := tokenize(nil, "Peshawar is far from here")[0].hash
+	a := tokenize(nil, "Peshawar")[0].Hash
+	b := tokenize(nil, "Peshawar is far from here")[0].Hash
 	if a != b {
 		t.Error("a word's hash depends on the text after it")
 	}

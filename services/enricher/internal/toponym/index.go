@@ -108,7 +108,7 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 	for cc, ns := range g.Demonyms {
 		for _, n := range ns {
 			if t := tokenize(nil, n); len(t) == 1 {
-				demonymOf[t[0].hash] = cc
+				demonymOf[t[0].Hash] = cc
 			}
 		}
 	}
@@ -120,7 +120,7 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 		}
 		if ent := &g.Entries[entry]; ent.FeatureCode != "PCLI" && flags&(candDemonym|candAlt) == 0 {
 			if c := name[0]; c >= 'a' && c <= 'z' {
-				lowerStart.add(toks[0].hash)
+				lowerStart.add(toks[0].Hash)
 				flags |= candLower
 			}
 			// Descriptions: no proper name in them ("tribal areas"), or
@@ -128,7 +128,7 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 			if !hasUpper(name) {
 				flags |= candNeedCtx
 			} else if len(toks) > 1 {
-				if cc, ok := demonymOf[toks[0].hash]; ok && cc != ent.Country {
+				if cc, ok := demonymOf[toks[0].Hash]; ok && cc != ent.Country {
 					flags |= candNeedCtx
 				}
 			}
@@ -141,7 +141,7 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 		}
 		h := uint64(hashSeed)
 		for _, t := range toks {
-			h = combine(h, t.hash)
+			h = combine(h, t.Hash)
 			prefix.add(h)
 		}
 		whole.add(h)

@@ -26,6 +26,7 @@ import (
 
 	"github.com/newsflow/newsflow/pkg/events"
 	"github.com/newsflow/newsflow/services/enricher/internal/gazetteer"
+	"github.com/newsflow/newsflow/services/enricher/internal/word"
 )
 
 // Document is the text to read, with what is known about it.
@@ -37,6 +38,9 @@ type Document struct {
 	// Anchors are spans of casualty evidence: where the event is told. They
 	// help choose the focus.
 	Anchors []events.Span
+	// Tokens, when not nil, are Title's and Body's tokens as word.Tokenize
+	// reads them: a caller that has read the article already saves the pass.
+	Tokens *[2][]word.Token
 }
 
 // Result is what Extract found.
@@ -184,7 +188,7 @@ func detectCase(toks []token) caseMode {
 	// the kinds of neighbouring tokens do not follow a pattern.
 	var n [4]int
 	for _, t := range toks {
-		n[caseKind[t.flags&15]]++
+		n[caseKind[t.Flags&15]]++
 	}
 	upTok, capTok, lowTok := n[1], n[2], n[3]
 	switch {
@@ -208,10 +212,18 @@ func (e *Extractor) Extract(d Document) Result {
 	}
 	texts := [2]string{d.Title, d.Body}
 	s.mentions = s.mentions[:0]
+	// The caller's tokens are read, never kept in the pooled scratch: the
+	// caller reuses their memory.
+	toks := &s.toks
+	if d.Tokens != nil {
+		toks = d.Tokens
+	}
 	for f := range 2 {
-		s.toks[f] = tokenize(s.toks[f][:0], texts[f])
-		mode := detectCase(s.toks[f])
-		s.mentions = e.recognise(s.mentions, f, texts[f], s.toks[f], mode)
+		if d.Tokens == nil {
+			s.toks[f] = tokenize(s.toks[f][:0], texts[f])
+		}
+		mode := detectCase(toks[f])
+		s.mentions = e.recognise(s.mentions, f, texts[f], toks[f], mode)
 	}
 	ms := s.mentions
 	if len(ms) == 0 {
@@ -235,7 +247,7 @@ func (e *Extractor) Extract(d Document) Result {
 			continue
 		}
 		if m.unknown {
-			m.best = e.enclosing(ms, i, s.toks[m.field])
+			m.best = e.enclosing(ms, i, toks[m.field])
 			if m.best < 0 {
 				m.best = e.hintCountry(ms, d.CountryHint)
 			}
@@ -256,11 +268,11 @@ func (e *Extractor) Extract(d Document) Result {
 		// "Raichur Village", "Cuddapah District": a capitalised type word
 		// after the name is part of it.
 		end := m.end
-		if toks := s.toks[m.field]; m.tokB < len(toks) && m.end == int(toks[m.tokB-1].end) &&
+		if toks := toks[m.field]; m.tokB < len(toks) && m.end == int(toks[m.tokB-1].End) &&
 			!(i+1 < len(ms) && ms[i+1].field == m.field && ms[i+1].tokA == m.tokB && !ms[i+1].dropped) {
-			if t := toks[m.tokB]; t.gap == gapSpace && t.flags&capFirst != 0 && t.flags&allUpper == 0 &&
-				e.class(t.hash)&wSuffix != 0 {
-				end = int(t.end)
+			if t := toks[m.tokB]; t.Gap == gapSpace && t.Flags&capFirst != 0 && t.Flags&allUpper == 0 &&
+				e.class(t.Hash)&wSuffix != 0 {
+				end = int(t.End)
 			}
 		}
 		res.Locations = append(res.Locations, events.Location{
@@ -276,7 +288,7 @@ func (e *Extractor) Extract(d Document) Result {
 	res.Places = places(res.Locations, ms)
 	res.Focus = e.focus(ms, d.Anchors, bodyField, d.CountryHint)
 	if res.Focus != nil && res.Focus.FeatureCode == "PCLI" {
-		if b := e.borderFocus(ms, s.toks); b >= 0 {
+		if b := e.borderFocus(ms, *toks); b >= 0 {
 			p := e.g.Entries[b].Place
 			res.Focus = &p
 		}
@@ -314,7 +326,7 @@ func (e *Extractor) borderFocus(ms []mention, toks [2][]token) int32 {
 		}
 		for _, ts := range toks {
 			for _, t := range ts {
-				if e.class(t.hash)&wBorder != 0 {
+				if e.class(t.Hash)&wBorder != 0 {
 					return b.entry
 				}
 			}
@@ -385,7 +397,7 @@ func (e *Extractor) hintCountry(ms []mention, hint string) int32 {
 // of a's gap, inclusive of b's).
 func sentenceBreak(toks []token, a, b int) bool {
 	for k := a; k <= b && k < len(toks); k++ {
-		if toks[k].gap == gapSentence {
+		if toks[k].Gap == gapSentence {
 			return true
 		}
 	}
@@ -452,8 +464,8 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		lowerStart := false
-		if mode == caseMixed && t.flags&(capFirst|allUpper) == 0 {
-			if !e.ix.lowerStart.has(t.hash) {
+		if mode == caseMixed && t.Flags&(capFirst|allUpper) == 0 {
+			if !e.ix.lowerStart.has(t.Hash) {
 				continue
 			}
 			lowerStart = true
@@ -463,10 +475,10 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 		var bestKey uint64
 		for n := 1; n <= maxNameTokens && i+n <= len(toks); n++ {
 			tj := toks[i+n-1]
-			if n > 1 && tj.gap > gapJoin {
+			if n > 1 && tj.Gap > gapJoin {
 				break
 			}
-			h = combine(h, tj.hash)
+			h = combine(h, tj.Hash)
 			if !e.ix.prefix.has(h) {
 				break
 			}
@@ -488,13 +500,13 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 		}
 		if bestN == 0 {
 			if n := e.unknownPlace(toks, i, mode); n > 0 {
-				m := mention{field: field, tokA: i, tokB: i + n, start: int(t.start), end: int(toks[i+n-1].end), best: -1, unknown: true, recog: 0.25}
+				m := mention{field: field, tokA: i, tokB: i + n, start: int(t.Start), end: int(toks[i+n-1].End), best: -1, unknown: true, recog: 0.25}
 				// "at Chatti Bandipora": a South Asian locality named after
 				// the town or district it is part of is placed there (only
 				// there are villages missing from the gazetteer; elsewhere
 				// "at Minnie Howard" is a school, "from United Russia" a party).
-				if last := toks[i+n-1]; n > 1 && e.class(last.hash)&wLocality == 0 {
-					if h := combine(hashSeed, last.hash); e.ix.whole.has(h) {
+				if last := toks[i+n-1]; n > 1 && e.class(last.Hash)&wLocality == 0 {
+					if h := combine(hashSeed, last.Hash); e.ix.whole.has(h) {
 						if k, ok := e.ix.keys.get(h); ok {
 							if cs := e.localTowns(e.ix.list(k)); len(cs) > 0 {
 								m.unknown, m.recog, m.key, m.cands = false, 0, h, cs
@@ -507,14 +519,14 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 			}
 			continue
 		}
-		m := mention{field: field, tokA: i, tokB: i + bestN, start: int(t.start), end: int(toks[i+bestN-1].end), key: bestKey, best: -1}
+		m := mention{field: field, tokA: i, tokB: i + bestN, start: int(t.Start), end: int(toks[i+bestN-1].End), key: bestKey, best: -1}
 		m.cands = e.filterCase(e.ix.list(bestK), text[m.start:m.end], mode)
 		if lowerStart {
 			// "northwest" alone is a region only where it is not a
 			// direction: not "northwest of Quetta", not "northwest China".
 			// Nor "the southwestern city of Quetta", which names its place.
-			if j := i + bestN; bestN == 1 && j < len(toks) && toks[j].gap <= gapJoin &&
-				(toks[j].hash == hOf || toks[j].flags&(capFirst|allUpper) != 0 || e.words.get(toks[j].hash).typ != typeNone) {
+			if j := i + bestN; bestN == 1 && j < len(toks) && toks[j].Gap <= gapJoin &&
+				(toks[j].Hash == hOf || toks[j].Flags&(capFirst|allUpper) != 0 || e.words.get(toks[j].Hash).typ != typeNone) {
 				continue
 			}
 			m.cands = keepLower(m.cands, text, toks[i:i+bestN])
@@ -560,30 +572,30 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 // are not common words or people's names ("shot at village Segra", "in
 // Osmanpura"). It returns how many tokens the name spans, or 0.
 func (e *Extractor) unknownPlace(toks []token, i int, mode caseMode) int {
-	if mode != caseMixed || i == 0 || toks[i].gap != gapSpace {
+	if mode != caseMixed || i == 0 || toks[i].Gap != gapSpace {
 		return 0
 	}
 	prev := toks[i-1]
-	if prev.flags&(capFirst|allUpper) != 0 {
+	if prev.Flags&(capFirst|allUpper) != 0 {
 		return 0
 	}
 	// After "of" only a name that a locality word ends is a place:
 	// "Dumpalagattu Village of Khazipet Mandal", not "of Congress".
-	of := prev.hash == hOf
-	if !of && prev.hash != hIn && prev.hash != hAt && prev.hash != hNear &&
-		prev.hash != hFrom && prev.hash != hVillage && prev.hash != hUnder {
+	of := prev.Hash == hOf
+	if !of && prev.Hash != hIn && prev.Hash != hAt && prev.Hash != hNear &&
+		prev.Hash != hFrom && prev.Hash != hVillage && prev.Hash != hUnder {
 		return 0
 	}
 	n, people := 0, 0
 	for j := i; j < len(toks) && n < 4; j++ {
 		t := toks[j]
-		if n > 0 && t.gap != gapSpace {
+		if n > 0 && t.Gap != gapSpace {
 			break
 		}
-		if t.flags&capFirst == 0 || t.flags&(hasLower|hasDigit) != hasLower {
+		if t.Flags&capFirst == 0 || t.Flags&(hasLower|hasDigit) != hasLower {
 			break
 		}
-		c := e.class(t.hash)
+		c := e.class(t.Hash)
 		if c&wLocality != 0 && n > 0 {
 			// "Gandhi Chowk", "Tarkhan Majra Village", "Khazipet Mandal":
 			// a locality word ends the name and vouches for it.
@@ -602,12 +614,12 @@ func (e *Extractor) unknownPlace(toks []token, i int, mode caseMode) int {
 	}
 	// "from Nsui activists", "by Tdp workers": a name that people belong
 	// to is an organisation.
-	if j := i + n; j < len(toks) && toks[j].gap == gapSpace && e.class(toks[j].hash)&wGroup != 0 {
+	if j := i + n; j < len(toks) && toks[j].Gap == gapSpace && e.class(toks[j].Hash)&wGroup != 0 {
 		return 0
 	}
 	// A name followed by a capitalised word we stopped at is an
 	// organisation or a person ("at Mysore University", "from John Smith").
-	if j := i + n; j < len(toks) && toks[j].gap == gapSpace && toks[j].flags&capFirst != 0 {
+	if j := i + n; j < len(toks) && toks[j].Gap == gapSpace && toks[j].Flags&capFirst != 0 {
 		return 0
 	}
 	return n
@@ -645,7 +657,7 @@ var (
 func (e *Extractor) caseFits(cs []cand, text string, toks []token) bool {
 	lower := false
 	for _, t := range toks[1:] {
-		if t.flags&(capFirst|allUpper) == 0 {
+		if t.Flags&(capFirst|allUpper) == 0 {
 			lower = true
 		}
 	}
@@ -697,7 +709,7 @@ func nameCaseFits(name, text string, toks []token) bool {
 			continue
 		}
 		lowerName := c >= 'a' && c <= 'z'
-		if toks[w].flags&(capFirst|allUpper) == 0 && !lowerName && !(c >= '0' && c <= '9') {
+		if toks[w].Flags&(capFirst|allUpper) == 0 && !lowerName && !(c >= '0' && c <= '9') {
 			return false
 		}
 		for i < len(name) && (isAlnumASCII(name[i]) || name[i] >= 0x80) {
@@ -793,7 +805,7 @@ func (e *Extractor) maxPop(cs []cand) int64 {
 func (e *Extractor) guard(field []mention, idx int, text string, toks []token, mode caseMode) {
 	m := &field[idx]
 	a, b := toks[m.tokA], m.tokB
-	m.sentStart = a.gap == gapSentence
+	m.sentStart = a.Gap == gapSentence
 	m.recog = 1
 	m.demonym = true
 	alt := true
@@ -812,7 +824,7 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 		}
 	}
 	single := m.tokB-m.tokA == 1
-	aC := e.class(a.hash)
+	aC := e.class(a.Hash)
 	common := single && aC&wCommon != 0
 	if common && allNeedCtx(m.cands) {
 		common = false // "northwest": a description, gated by its country later
@@ -821,18 +833,18 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 	var prev, next *token
 	var pC, nC wordClass
 	var nextW wordInfo
-	if m.tokA > 0 && a.gap <= gapJoin {
+	if m.tokA > 0 && a.Gap <= gapJoin {
 		prev = &toks[m.tokA-1]
-		pC = e.class(prev.hash)
+		pC = e.class(prev.Hash)
 	}
-	if b < len(toks) && toks[b].gap <= gapJoin {
+	if b < len(toks) && toks[b].Gap <= gapJoin {
 		next = &toks[b]
-		nextW = e.words.get(next.hash)
+		nextW = e.words.get(next.Hash)
 		nC = nextW.class
 	}
 	if prev != nil && pC&wLocative != 0 {
 		m.locative = true
-	} else if m.tokA > 1 && prev != nil && pC&wCommon != 0 && toks[m.tokA-1].gap <= gapJoin && (e.class(toks[m.tokA-2].hash)&wLocative != 0) {
+	} else if m.tokA > 1 && prev != nil && pC&wCommon != 0 && toks[m.tokA-1].Gap <= gapJoin && (e.class(toks[m.tokA-2].Hash)&wLocative != 0) {
 		m.locative = true // "in the Swat valley", "near the border"
 	}
 	if next != nil {
@@ -846,11 +858,11 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 	}
 	// "MUMBAI, India (AP) -": an all-caps name opening the field.
 	// "MUZAFFARABAD:" too; a name followed by anything else is a headline word.
-	if m.tokA == 0 && a.flags&allUpper != 0 && mode == caseMixed && a.end-a.start > 2 &&
-		(b == len(toks) || toks[b].gap == gapComma || toks[b].gap == gapSentence) {
+	if m.tokA == 0 && a.Flags&allUpper != 0 && mode == caseMixed && a.End-a.Start > 2 &&
+		(b == len(toks) || toks[b].Gap == gapComma || toks[b].Gap == gapSentence) {
 		m.dateline = true
 	}
-	commaSupport := b < len(toks) && toks[b].gap == gapComma && e.commaSupports(m, toks[b].start, field, idx)
+	commaSupport := b < len(toks) && toks[b].Gap == gapComma && e.commaSupports(m, toks[b].Start, field, idx)
 	m.support = commaSupport || m.typeWord != typeNone
 	if !m.strong && e.maxPopAll(m.cands) < smallPop && !e.inSouthAsia(m.cands) {
 		m.small = true
@@ -887,8 +899,8 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 	}
 	// In mixed-case text a word in capitals running into lower-case words is
 	// an acronym ("BUTA announces strike"), unless it is a code name ("FATA").
-	if mode == caseMixed && single && a.flags&allUpper != 0 && a.end-a.start > 1 && !m.dateline &&
-		next != nil && next.gap == gapSpace && next.flags&capFirst == 0 && next.flags&hasLower != 0 {
+	if mode == caseMixed && single && a.Flags&allUpper != 0 && a.End-a.Start > 1 && !m.dateline &&
+		next != nil && next.Gap == gapSpace && next.Flags&capFirst == 0 && next.Flags&hasLower != 0 {
 		exact := false
 		for _, c := range m.cands {
 			if c.flags&candExactCase != 0 {
@@ -917,9 +929,9 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 			// "Islamic Movement Of India": a capitalised "Of" after a name
 			// word joins one name; "Heart Of Kabul" in a title-case headline
 			// does not, as "heart" is a common word.
-			if prev.flags&capFirst != 0 && prev.gap != gapSentence && (prev.hash == hAll ||
-				prev.hash == hOf && m.tokA > 1 && toks[m.tokA-2].flags&capFirst != 0 &&
-					(e.class(toks[m.tokA-2].hash)&wOrg != 0 || e.class(toks[m.tokA-2].hash)&(wCommon|wLocative|wQualifier|wConnector) == 0)) {
+			if prev.Flags&capFirst != 0 && prev.Gap != gapSentence && (prev.Hash == hAll ||
+				prev.Hash == hOf && m.tokA > 1 && toks[m.tokA-2].Flags&capFirst != 0 &&
+					(e.class(toks[m.tokA-2].Hash)&wOrg != 0 || e.class(toks[m.tokA-2].Hash)&(wCommon|wLocative|wQualifier|wConnector) == 0)) {
 				m.dropped = true
 				return
 			}
@@ -933,7 +945,7 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 			}
 			// "Nawaz Sharif", "Phoolan Devi": a capitalised word that is
 			// neither common, a qualifier nor a place makes this a name.
-			if prev.flags&capFirst != 0 && pC&(wCommon|wQualifier|wConnector|wLocative|wTitle) == 0 &&
+			if prev.Flags&capFirst != 0 && pC&(wCommon|wQualifier|wConnector|wLocative|wTitle) == 0 &&
 				!e.isPlaceEnd(field, idx) && !m.country {
 				m.dropped, m.nameLike = true, true // weak evidence: this mention only
 				return
@@ -941,8 +953,8 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 		}
 		// "led by Narayan and Ramdas", "shot by Jordan": after "by" a small
 		// place's name is a person's.
-		if single && !m.strong && !m.locative && m.tokA > 0 && a.gap == gapSpace && e.maxPop(m.cands) < 100000 &&
-			(toks[m.tokA-1].hash == hBy || toks[m.tokA-1].hash == hAnd && m.tokA > 2 && toks[m.tokA-3].hash == hBy) {
+		if single && !m.strong && !m.locative && m.tokA > 0 && a.Gap == gapSpace && e.maxPop(m.cands) < 100000 &&
+			(toks[m.tokA-1].Hash == hBy || toks[m.tokA-1].Hash == hAnd && m.tokA > 2 && toks[m.tokA-3].Hash == hBy) {
 			m.dropped = true
 			return
 		}
@@ -955,17 +967,17 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 		// "Zaki-ur-Rehman", "Lashkar-e-Taiba", "Hizb-ul-Mujahideen": a name
 		// joined to an Arabic or Persian particle is a person's or a
 		// group's.
-		if next != nil && next.gap == gapJoin && nC&wParticle != 0 && text[toks[b].start-1] == '-' && !m.strong {
+		if next != nil && next.Gap == gapJoin && nC&wParticle != 0 && text[toks[b].Start-1] == '-' && !m.strong {
 			m.dropped = true
 			return
 		}
 		// "Patiala-Sirhind Road": a road named after the places it joins.
-		if next != nil && next.gap == gapJoin && text[next.start-1] == '-' && !m.strong && b+1 < len(toks) &&
-			toks[b+1].gap == gapSpace && toks[b+1].flags&capFirst != 0 && e.class(toks[b+1].hash)&wStreet != 0 {
+		if next != nil && next.Gap == gapJoin && text[next.Start-1] == '-' && !m.strong && b+1 < len(toks) &&
+			toks[b+1].Gap == gapSpace && toks[b+1].Flags&capFirst != 0 && e.class(toks[b+1].Hash)&wStreet != 0 {
 			m.dropped = true
 			return
 		}
-		if next != nil && next.flags&capFirst != 0 {
+		if next != nil && next.Flags&capFirst != 0 {
 			if nC&wStreet != 0 && !m.strong {
 				m.dropped = true
 				return
@@ -980,7 +992,7 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 			}
 			// "Wal-Mart", "Coca-Cola": a hyphenated compound with a word
 			// that is not a place is a name of something else.
-			if next.gap == gapJoin && text[toks[b].start-1] == '-' && !m.strong && !e.startsMention(field, idx) {
+			if next.Gap == gapJoin && text[toks[b].Start-1] == '-' && !m.strong && !e.startsMention(field, idx) {
 				m.dropped = true
 				return
 			}
@@ -1008,12 +1020,12 @@ func (e *Extractor) guard(field []mention, idx int, text string, toks []token, m
 	}
 	// "told the times of india", "bhavnagar university": an institution's
 	// name, recognisable by its word even without case.
-	if next != nil && nC&wOrg != 0 && next.hash != hGovernment && next.hash != hGovt && (!m.country || m.demonym) {
+	if next != nil && nC&wOrg != 0 && next.Hash != hGovernment && next.Hash != hGovt && (!m.country || m.demonym) {
 		m.dropped = true
 		return
 	}
-	if prev != nil && prev.hash == hOf && m.tokA > 1 && toks[m.tokA-1].gap <= gapJoin {
-		if h := toks[m.tokA-2].hash; e.class(h)&wOrg != 0 && h != hGovernment && h != hGovt {
+	if prev != nil && prev.Hash == hOf && m.tokA > 1 && toks[m.tokA-1].Gap <= gapJoin {
+		if h := toks[m.tokA-2].Hash; e.class(h)&wOrg != 0 && h != hGovernment && h != hGovt {
 			m.dropped = true
 			return
 		}
