@@ -49,6 +49,7 @@ func runCluster(ctx context.Context, args []string, in io.Reader, out, errOut io
 	def := incident.DefaultConfig()
 	threshold := flags.Float64("threshold", def.Threshold, "log-odds an article needs to join an incident")
 	strong := flags.Float64("strong-text", def.StrongText, "text similarity needed when neither place nor figures agree")
+	disagree := flags.Float64("disagree-text", def.DisagreeText, "text similarity below which disagreeing killed figures keep reports apart")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +59,7 @@ func runCluster(ctx context.Context, args []string, in io.Reader, out, errOut io
 	cfg := def
 	cfg.Threshold = *threshold
 	cfg.StrongText = *strong
+	cfg.DisagreeText = *disagree
 	c := incident.NewClusterer(cfg)
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)

@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/segmentio/kafka-go"
 	"golang.org/x/sync/errgroup"
 
 	pkgconfig "github.com/newsflow/newsflow/pkg/config"
@@ -29,6 +30,7 @@ import (
 	"github.com/newsflow/newsflow/pkg/obs"
 	"github.com/newsflow/newsflow/pkg/progress"
 	"github.com/newsflow/newsflow/services/indexer/internal/api"
+	"github.com/newsflow/newsflow/services/indexer/internal/assign"
 	"github.com/newsflow/newsflow/services/indexer/internal/config"
 	"github.com/newsflow/newsflow/services/indexer/internal/index"
 	"github.com/newsflow/newsflow/services/indexer/internal/store"
@@ -110,8 +112,13 @@ func runWith(ctx context.Context, args []string, getenv pkgconfig.Getenv, stdout
 	dlq := kafkax.NewWriter(cfg.Kafka, tr)
 	var consumer *kafkax.Consumer
 	var ix *index.Indexer
+	var assigner *assign.Assigner
 	if cfg.Consume {
 		ix, err = index.New(index.Config{Store: st, Logger: log, Metrics: reg, Countries: cfg.CoverageCountries})
+		if err == nil {
+			// Writers also cluster; with PostgreSQL one replica at a time.
+			assigner, err = assign.New(assign.Config{Store: st, Logger: log, Metrics: reg, Countries: cfg.CoverageCountries})
+		}
 		if err == nil {
 			consumer, err = kafkax.NewConsumer(kafkax.ConsumerConfig{
 				Kafka: cfg.Kafka, Transport: tr, Topic: cfg.Topics.Enriched, GroupID: cfg.GroupID,
@@ -148,8 +155,13 @@ func runWith(ctx context.Context, args []string, getenv pkgconfig.Getenv, stdout
 			if err := kafkax.AwaitTopics(ctx, cfg.Kafka, tr, log, topics...); err != nil {
 				return nil // ctx is done: shutting down before Kafka came up
 			}
-			return consumer.Run(ctx, ix.Handle)
+			return consumer.Run(ctx, func(ctx context.Context, batch []kafka.Message) ([]kafkax.Poison, error) {
+				poison, err := ix.Handle(ctx, batch)
+				assigner.Wake()
+				return poison, err
+			})
 		})
+		g.Go(func() error { return assigner.Run(ctx) })
 	}
 	err = g.Wait()
 	// The consumer has stopped and committed what is stored; leave the

@@ -28,6 +28,9 @@ type Reader interface {
 	Article(ctx context.Context, id string) (events.EnrichedArticle, error)
 	TopPlaces(ctx context.Context, q store.PlaceQuery) ([]store.PlaceStat, error)
 	CasualtySummary(ctx context.Context, q store.SummaryQuery) ([]store.SummaryGroup, error)
+	Incidents(ctx context.Context, q store.IncidentQuery) (store.IncidentPage, error)
+	Incident(ctx context.Context, id string) (store.IncidentDetail, error)
+	IncidentSummary(ctx context.Context, q store.SummaryQuery) ([]store.SummaryGroup, error)
 }
 
 //go:embed openapi.json
@@ -79,6 +82,8 @@ func New(cfg Config) (*Handler, error) {
 		"GET /api/v1/places/top":         h.topPlaces,
 		"GET /api/v1/casualties/summary": h.summary,
 		"GET /api/v1/openapi.json":       h.openAPI,
+		"GET /api/v1/incidents":          h.incidents,
+		"GET /api/v1/incidents/{id}":     h.incident,
 	}
 	for pattern, fn := range routes {
 		h.mux.Handle(pattern, h.wrap(pattern, fn))
@@ -147,6 +152,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, he.status, "application/json", errorBody{Error: he.msg})
 	case errors.Is(err, store.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, "application/json", errorBody{Error: "article not found"})
+	case errors.Is(err, store.ErrNoIncident):
+		writeJSON(w, http.StatusNotFound, "application/json", errorBody{Error: "incident not found"})
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads the answer.
 		w.WriteHeader(499)
@@ -286,14 +293,17 @@ func orNow(t, now time.Time) time.Time {
 
 // Summary is the body of GET /api/v1/casualties/summary.
 type Summary struct {
-	Since   time.Time            `json:"since"`
-	Until   time.Time            `json:"until"`
-	GroupBy store.GroupBy        `json:"group_by"`
-	Groups  []store.SummaryGroup `json:"groups"`
+	Since   time.Time     `json:"since"`
+	Until   time.Time     `json:"until"`
+	GroupBy store.GroupBy `json:"group_by"`
+	// Count is what each group counts: incidents (their current
+	// estimates, each once) or articles (each article's own totals).
+	Count  string               `json:"count"`
+	Groups []store.SummaryGroup `json:"groups"`
 }
 
 func (h *Handler) summary(w http.ResponseWriter, r *http.Request) error {
-	p, err := newParams(r.URL.Query(), "since", "until", "country", "group_by")
+	p, err := newParams(r.URL.Query(), "since", "until", "country", "group_by", "count")
 	if err != nil {
 		return err
 	}
@@ -317,11 +327,23 @@ func (h *Handler) summary(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return bad("group_by", "must be country, admin1 or day, got %q", g)
 	}
-	groups, err := h.store.CasualtySummary(r.Context(), q)
+	// Incidents by default: ten reports of one bombing are one bombing.
+	sum := h.store.IncidentSummary
+	switch c := p.str("count"); c {
+	case "", "incidents":
+	case "articles":
+		sum = h.store.CasualtySummary
+	default:
+		return bad("count", "must be incidents or articles, got %q", c)
+	}
+	groups, err := sum(r.Context(), q)
 	if err != nil {
 		return err
 	}
-	s := Summary{Since: q.Since, Until: orNow(q.Until, now), GroupBy: q.GroupBy, Groups: groups}
+	s := Summary{Since: q.Since, Until: orNow(q.Until, now), GroupBy: q.GroupBy, Count: p.str("count"), Groups: groups}
+	if s.Count == "" {
+		s.Count = "incidents"
+	}
 	if format == "geojson" {
 		writeJSON(w, http.StatusOK, geoJSONType, summaryFeatures(s))
 		return nil

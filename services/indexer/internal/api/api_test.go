@@ -48,6 +48,7 @@ func newServer(t *testing.T) *httptest.Server {
 	if _, err := s.Upsert(context.Background(), fixtures()); err != nil {
 		t.Fatal(err)
 	}
+	drainIncidents(t, s)
 	h, err := api.New(api.Config{Store: s, Metrics: prometheus.NewRegistry(), Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +99,9 @@ func get(t *testing.T, srv *httptest.Server, path string, header ...string) resp
 func documentedPath(p string) string {
 	if strings.HasPrefix(p, "/api/v1/articles/") {
 		return "/api/v1/articles/{id}"
+	}
+	if strings.HasPrefix(p, "/api/v1/incidents/") {
+		return "/api/v1/incidents/{id}"
 	}
 	return p
 }
@@ -329,7 +333,7 @@ func TestDocumentedParametersAccepted(t *testing.T) {
 	samples := map[string]string{
 		"since": "2026-11-20", "until": "2026-11-21", "country": "PK", "admin1": "05", "place": "1174872",
 		"near": "24.9,67.1,50", "kind": "killed", "min_count": "1", "q": "bombing", "source": "Dawn",
-		"limit": "5", "cursor": "", "format": "geojson", "group_by": "day",
+		"limit": "5", "cursor": "", "format": "geojson", "group_by": "day", "min_sources": "1", "count": "articles",
 	}
 	var doc struct {
 		Paths map[string]struct {

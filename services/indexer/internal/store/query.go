@@ -64,11 +64,19 @@ type Dialect interface {
 	// TextMatch returns a condition on articles a that is true when the
 	// article matches the full-text query bound at ph.
 	TextMatch(ph string) string
+	// TextMinSeq returns a condition that lets the text index skip entries
+	// of articles older than minSeq, a query giving the smallest a.seq the
+	// other filters allow (it reuses their parameters, so it suits only a
+	// dialect with numbered ones); "" when the index cannot use it.
+	TextMinSeq(minSeq string) string
 	// TextArg converts user text to the bound full-text query; false when it
 	// holds no searchable word.
 	TextArg(q string) (any, bool)
 	// Day returns an expression giving the UTC day (YYYY-MM-DD) of col.
 	Day(col string) string
+	// Cell returns the grid cell expression of the articles_cell index
+	// (see CellOf) over the given latitude and longitude columns.
+	Cell(lat, lon string) string
 }
 
 // Builder accumulates a WHERE clause and its bind arguments; every value is
@@ -124,9 +132,191 @@ const kmPerDegree = 6371.0088 * math.Pi / 180
 
 // ArticlesSQL returns the query for one page of q, selecting
 // a.doc, a.published_at, a.id. It fetches one row more than the page so the
-// caller can tell whether a next page exists.
+// caller can tell whether a next page exists. A near filter is checked while
+// walking the time order; ArticlePlans has faster plans for it.
 func ArticlesSQL(d Dialect, q ArticleQuery) (string, []any, error) {
+	return articlesSQL(d, q, planOpts{})
+}
+
+// Plan is one way to answer an articles query.
+type Plan struct {
+	SQL  string
+	Args []any
+	// Final plans give the answer whatever they return. Other plans look at
+	// a bounded part of the data: their answer holds only when it fills the
+	// page (the limit plus the one extra row); otherwise the next plan runs.
+	Final bool
+	// Guard, when set, is a query (with GuardArgs) returning one boolean:
+	// the plan runs, as a final one, only when it is true.
+	Guard     string
+	GuardArgs []any
+}
+
+// PlanOptions are what ArticlePlans needs to know about the store.
+type PlanOptions struct {
+	// Newest is the latest published_at stored, the anchor of the time
+	// windows when the query has neither an upper bound nor a cursor.
+	Newest time.Time
+	// WindowText also windows full-text queries: for a store whose text
+	// index returns every match before the other filters apply (SQLite),
+	// so common words cost time in proportion to the whole archive.
+	WindowText bool
+	// FewText first counts a full-text query's matches, up to fewMatches,
+	// and when there are no more sorts them all: for a store whose planner
+	// may instead walk the time order looking for a rare word (PostgreSQL
+	// estimates an unknown word at 0.5% of rows and reads them all).
+	FewText bool
+}
+
+// textScan is how many of the newest articles the first FewText plan reads.
+const textScan = 20_000
+
+// fewMatches is the most full-text matches the FewText plan sorts; the
+// count costs up to this many row reads for a common word.
+const fewMatches = 200
+
+// Windows are the time spans, back from the query's upper bound, that
+// ArticlePlans tries before the unbounded plan; each costs up to a walk of
+// the articles published in it. One week: a longer window only pays off for
+// matches too sparse to fill a page in a week yet too many for the
+// unbounded plan, and those are rare (a word in 0.3% of a million articles
+// is 3,000 matches, which the full-text index returns in milliseconds).
+var Windows = []time.Duration{7 * 24 * time.Hour}
+
+// ArticlePlans returns the plans for q, to be tried in order until one
+// answers (the last is always Final).
+//
+// Near and (with WindowText) full-text queries first look at recent
+// windows: the newest matches of a page are exactly the newest matches
+// published after a window's start when the window holds a full page of
+// them. Then a near query reads the grid cells its circle touches, which
+// is fast where matches are sparse (a circle that finds few matches in a
+// week is sparse), and a text query runs unbounded.
+func ArticlePlans(d Dialect, q ArticleQuery, o PlanOptions) ([]Plan, error) {
+	var plans []Plan
+	if q.Near != nil || (q.Text != "" && o.WindowText) {
+		anchor := o.Newest
+		switch {
+		case q.After != nil:
+			anchor = q.After.PublishedAt
+		case !q.Until.IsZero():
+			anchor = q.Until
+		}
+		for _, w := range Windows {
+			lo := anchor.Add(-w)
+			if anchor.IsZero() || (!q.Since.IsZero() && !lo.After(q.Since)) {
+				break
+			}
+			wq := q
+			wq.Since = lo
+			sql, args, err := articlesSQL(d, wq, planOpts{})
+			if err != nil {
+				return nil, err
+			}
+			plans = append(plans, Plan{SQL: sql, Args: args})
+		}
+	}
+	// Only for text alone (and time bounds): with other filters the
+	// planner has an index to walk that bounds the search.
+	textAlone := q.Country == "" && q.Admin1 == "" && q.Source == "" && q.GeonameID == 0 && q.Near == nil &&
+		len(q.Kinds) == 0 && q.MinCount == 0
+	if q.Text != "" && o.FewText && textAlone {
+		// The newest textScan articles first: a common word fills the page
+		// there, and this walk is cheaper than asking the text index.
+		sql, args, err := articlesSQL(d, q, planOpts{scan: textScan})
+		if err != nil {
+			return nil, err
+		}
+		plans = append(plans, Plan{SQL: sql, Args: args})
+		guard, gargs, err := articlesSQL(d, q, planOpts{count: fewMatches})
+		if err != nil {
+			return nil, err
+		}
+		sql, args, err = articlesSQL(d, q, planOpts{materialize: true})
+		if err != nil {
+			return nil, err
+		}
+		plans = append(plans, Plan{SQL: sql, Args: args, Guard: guard, GuardArgs: gargs})
+	}
+	var opts planOpts
+	if q.Near != nil {
+		if cells, ok := CoveringCells(*q.Near); ok {
+			opts.cells = cells
+		}
+	}
+	sql, args, err := articlesSQL(d, q, opts)
+	if err != nil {
+		return nil, err
+	}
+	return append(plans, Plan{SQL: sql, Args: args, Final: true}), nil
+}
+
+// nearMaxCells is the most grid cells the per-cell near plan reads; wider
+// circles walk the time order, where their matches are dense.
+const nearMaxCells = 36
+
+// planOpts selects how articlesSQL reads a near filter.
+type planOpts struct {
+	// cells reads each grid cell in time order, stopping at the page size
+	// in each, and merges them.
+	cells []int64
+	// count makes the query a guard instead: whether at most count rows
+	// match, counting no further.
+	count int
+	// scan reads the newest scan rows matching the filters other than the
+	// text, in time order, and applies the text to those.
+	scan int
+	// materialize collects every match before sorting them, so the planner
+	// cannot choose to walk the time order.
+	materialize bool
+}
+
+// CellOf is the grid cell number of a position, as Dialect.Cell computes it
+// in SQL: floor(lat + 90) * 360 + floor(lon + 180), one-degree cells.
+func CellOf(lat, lon float64) int64 {
+	return int64(math.Floor(lat+90))*360 + int64(math.Floor(lon+180))
+}
+
+// CoveringCells lists the grid cells that the bounding box of c touches;
+// false when they are too many for the per-cell plan or the box crosses the
+// antimeridian or a pole.
+func CoveringCells(c Circle) ([]int64, bool) {
+	dLat, dLon := nearDeltas(c)
+	minLat, maxLat, minLon, maxLon := c.Lat-dLat, c.Lat+dLat, c.Lon-dLon, c.Lon+dLon
+	if minLat < -90 || maxLat >= 90 || minLon < -180 || maxLon >= 180 {
+		return nil, false
+	}
+	la0, la1 := int64(math.Floor(minLat+90)), int64(math.Floor(maxLat+90))
+	lo0, lo1 := int64(math.Floor(minLon+180)), int64(math.Floor(maxLon+180))
+	if (la1-la0+1)*(lo1-lo0+1) > nearMaxCells {
+		return nil, false
+	}
+	var cells []int64
+	for la := la0; la <= la1; la++ {
+		for lo := lo0; lo <= lo1; lo++ {
+			cells = append(cells, la*360+lo)
+		}
+	}
+	return cells, true
+}
+
+// nearDeltas is the half-height and half-width in degrees of c's box.
+func nearDeltas(c Circle) (dLat, dLon float64) {
+	dLat = c.KM / kmPerDegree
+	return dLat, dLat / nearCos(c)
+}
+
+func nearCos(c Circle) float64 {
+	cos := math.Cos(c.Lat * math.Pi / 180)
+	if cos < 0.01 {
+		cos = 0.01
+	}
+	return cos
+}
+
+func articlesSQL(d Dialect, q ArticleQuery, o planOpts) (string, []any, error) {
 	b := NewBuilder(d)
+	var textCond string // the text condition, when o.scan applies it outside
 	// The sort key columns. With a place filter the query walks that place's
 	// article_places rows in (geonameid, published_at, article_id) index
 	// order, which equals the articles order, instead of scanning every
@@ -146,21 +336,6 @@ func ArticlesSQL(d Dialect, q ArticleQuery) (string, []any, error) {
 	if q.Source != "" {
 		b.Where("a.source = " + b.Arg(q.Source))
 	}
-	if n := q.Near; n != nil {
-		// A bounding box, then the equirectangular distance, which is within
-		// a fraction of a percent of the great circle at the radii the API
-		// allows and needs no SQL math functions.
-		dLat := n.KM / kmPerDegree
-		cos := math.Cos(n.Lat * math.Pi / 180)
-		if cos < 0.01 {
-			cos = 0.01
-		}
-		dLon := dLat / cos
-		b.Where("a.lat BETWEEN " + b.Arg(n.Lat-dLat) + " AND " + b.Arg(n.Lat+dLat))
-		b.Where("a.lon BETWEEN " + b.Arg(n.Lon-dLon) + " AND " + b.Arg(n.Lon+dLon))
-		b.Where(fmt.Sprintf("((a.lat - %s) * (a.lat - %s) + (a.lon - %s) * (a.lon - %s) * %s) <= %s",
-			b.Arg(n.Lat), b.Arg(n.Lat), b.Arg(n.Lon), b.Arg(n.Lon), b.Arg(cos*cos), b.Arg(dLat*dLat)))
-	}
 	if len(q.Kinds) > 0 || q.MinCount > 0 {
 		kinds := q.Kinds
 		if len(kinds) == 0 {
@@ -179,8 +354,21 @@ func ArticlesSQL(d Dialect, q ArticleQuery) (string, []any, error) {
 	}
 	if q.Text != "" {
 		if arg, ok := d.TextArg(q.Text); ok {
-			from += d.TextJoin()
-			b.Where(d.TextMatch(b.Arg(arg)))
+			minSeq := "SELECT MIN(a.seq + 0) FROM " + from + b.Clause()
+			if o.scan > 0 {
+				textCond = d.TextMatch(b.Arg(arg))
+			} else {
+				from += d.TextJoin()
+				b.Where(d.TextMatch(b.Arg(arg)))
+			}
+			// The smallest seq among the rows the other filters allow, a
+			// bound the text index can seek to; worth it when they bound
+			// the time (otherwise they reach back to the oldest article).
+			if !q.Since.IsZero() {
+				if cond := d.TextMinSeq(minSeq); cond != "" {
+					b.Where(cond)
+				}
+			}
 		} else {
 			b.Where("1 = 0")
 		}
@@ -189,13 +377,61 @@ func ArticlesSQL(d Dialect, q ArticleQuery) (string, []any, error) {
 		// Row-value comparison keeps the (published_at, id) index usable.
 		b.Where("(" + timeCol + ", " + idCol + ") < (" + b.Arg(d.Time(c.PublishedAt)) + ", " + b.Arg(c.ID) + ")")
 	}
+	limit := PageLimit(q.Limit) + 1
+	order := " ORDER BY " + timeCol + " DESC, " + idCol + " DESC LIMIT "
 	// Two phases: pick the page's rows by their narrow sort key, then fetch
 	// the documents of those rows only, so a plan that must sort many
 	// matches (a common word, a wide area) never sorts documents.
-	page := "SELECT a.seq FROM " + from + b.Clause() +
-		" ORDER BY " + timeCol + " DESC, " + idCol + " DESC LIMIT " + b.Arg(PageLimit(q.Limit)+1)
+	var page string
+	switch n := q.Near; {
+	case n != nil && len(o.cells) > 0:
+		// Each cell in time order, stopping at the page size, then merged:
+		// the cells cover the circle's box, so every match is in one.
+		nearWhere(b, *n, "a.lat", "a.lon")
+		parts := make([]string, len(o.cells))
+		for i, cell := range o.cells {
+			parts[i] = "SELECT * FROM (SELECT a.seq, " + timeCol + " AS t, " + idCol + " AS k FROM " + from + b.Clause() +
+				" AND " + d.Cell("a.lat", "a.lon") + " = " + b.Arg(cell) + order + b.Arg(limit) + ") c" + strconv.Itoa(i)
+		}
+		page = "SELECT u.seq FROM (" + strings.Join(parts, " UNION ALL ") + ") u ORDER BY u.t DESC, u.k DESC LIMIT " + b.Arg(limit)
+	case o.scan > 0 && textCond != "":
+		// The outer walk keeps the inner time order, so it stops at the
+		// page size; the inner LIMIT bounds it.
+		inner := "SELECT a.seq, " + timeCol + " AS t, " + idCol + " AS k FROM " + from + b.Clause() + order + b.Arg(o.scan)
+		page = "SELECT w.seq FROM (" + inner + ") w JOIN articles a ON a.seq = w.seq WHERE " + textCond +
+			" ORDER BY w.t DESC, w.k DESC LIMIT " + b.Arg(limit)
+	case o.count > 0:
+		if n != nil {
+			nearWhere(b, *n, "a.lat", "a.lon")
+		}
+		return "SELECT COUNT(*) <= " + b.Arg(o.count) + " FROM (SELECT 1 FROM " + from + b.Clause() + " LIMIT " + b.Arg(o.count+1) + ") g", b.Args, nil
+	case o.materialize:
+		if n != nil {
+			nearWhere(b, *n, "a.lat", "a.lon")
+		}
+		page = "WITH m AS MATERIALIZED (SELECT a.seq, " + timeCol + " AS t, " + idCol + " AS k FROM " + from + b.Clause() +
+			") SELECT m.seq FROM m ORDER BY m.t DESC, m.k DESC LIMIT " + b.Arg(limit)
+	default:
+		if n != nil {
+			nearWhere(b, *n, "a.lat", "a.lon")
+		}
+		page = "SELECT a.seq FROM " + from + b.Clause() + order + b.Arg(limit)
+	}
 	sql := "SELECT a.doc, a.published_at, a.id FROM articles a WHERE a.seq IN (" + page + ") ORDER BY a.published_at DESC, a.id DESC"
 	return sql, b.Args, nil
+}
+
+// nearWhere adds the circle's conditions on the lat and lon columns given:
+// a bounding box, then the equirectangular distance, which is within a
+// fraction of a percent of the great circle at the radii the API allows and
+// needs no SQL math functions.
+func nearWhere(b *Builder, n Circle, lat, lon string) {
+	dLat, dLon := nearDeltas(n)
+	cos := nearCos(n)
+	b.Where(lat + " BETWEEN " + b.Arg(n.Lat-dLat) + " AND " + b.Arg(n.Lat+dLat))
+	b.Where(lon + " BETWEEN " + b.Arg(n.Lon-dLon) + " AND " + b.Arg(n.Lon+dLon))
+	b.Where(fmt.Sprintf("((%s - %s) * (%s - %s) + (%s - %s) * (%s - %s) * %s) <= %s",
+		lat, b.Arg(n.Lat), lat, b.Arg(n.Lat), lon, b.Arg(n.Lon), lon, b.Arg(n.Lon), b.Arg(cos*cos), b.Arg(dLat*dLat)))
 }
 
 // PageLimit clamps a requested page size.

@@ -3,8 +3,10 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/newsflow/newsflow/pkg/events"
@@ -174,4 +176,47 @@ func PlaceID(p events.Place) string {
 		return "geonames:" + strconv.FormatInt(p.GeonameID, 10)
 	}
 	return ""
+}
+
+// RowSet is every row one article is stored as; see Rows.
+type RowSet struct {
+	Article    ArticleRow
+	Mentions   []PlaceRow
+	Casualties []CasualtyRow
+	Places     []events.Place
+}
+
+// parallelMin is the batch size from which BuildRows spreads the work over
+// the cores: below it the goroutines cost more than they save.
+const parallelMin = 64
+
+// BuildRows derives the rows of every article in batch, encoding the JSON
+// documents on every core: the encoding is the largest CPU cost of a write
+// outside the database, and the database itself has a single writer.
+func BuildRows(batch []events.EnrichedArticle) ([]RowSet, error) {
+	out := make([]RowSet, len(batch))
+	errs := make([]error, len(batch))
+	build := func(from, to int) {
+		for i := from; i < to; i++ {
+			r := &out[i]
+			r.Article, r.Mentions, r.Casualties, r.Places, errs[i] = Rows(batch[i])
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(batch)/parallelMin)
+	if workers <= 1 {
+		build(0, len(batch))
+	} else {
+		var wg sync.WaitGroup
+		per := (len(batch) + workers - 1) / workers
+		for from := 0; from < len(batch); from += per {
+			wg.Go(func() { build(from, min(from+per, len(batch))) })
+		}
+		wg.Wait()
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

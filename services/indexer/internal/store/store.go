@@ -32,6 +32,7 @@ type Store interface {
 	Article(ctx context.Context, id string) (events.EnrichedArticle, error)
 	TopPlaces(ctx context.Context, q PlaceQuery) ([]PlaceStat, error)
 	CasualtySummary(ctx context.Context, q SummaryQuery) ([]SummaryGroup, error)
+	IncidentStore
 	Ping(ctx context.Context) error
 	Close() error
 }
@@ -126,13 +127,16 @@ type SummaryQuery struct {
 type SummaryGroup struct {
 	// Key is the country code, "CC.admin1" code or "YYYY-MM-DD"; empty for
 	// articles without a place.
-	Key        string        `json:"key"`
-	Country    string        `json:"country,omitempty"`
-	Admin1Code string        `json:"admin1_code,omitempty"`
-	Admin1Name string        `json:"admin1_name,omitempty"`
-	Day        string        `json:"day,omitempty"`
-	Articles   int           `json:"articles"`
-	Totals     events.Totals `json:"totals"`
+	Key        string `json:"key"`
+	Country    string `json:"country,omitempty"`
+	Admin1Code string `json:"admin1_code,omitempty"`
+	Admin1Name string `json:"admin1_name,omitempty"`
+	Day        string `json:"day,omitempty"`
+	Articles   int    `json:"articles"`
+	// Incidents is the number of incidents in the group, set when the
+	// summary counts incidents (then Totals sum their current estimates).
+	Incidents *int          `json:"incidents,omitempty"`
+	Totals    events.Totals `json:"totals"`
 	// Lat and Lon are the mean position of the group's articles, for maps;
 	// nil when no article in the group has a position.
 	Lat *float64 `json:"lat,omitempty"`

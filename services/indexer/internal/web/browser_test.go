@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/newsflow/newsflow/pkg/events"
 	"github.com/newsflow/newsflow/services/indexer/internal/api"
+	"github.com/newsflow/newsflow/services/indexer/internal/assign"
 	"github.com/newsflow/newsflow/services/indexer/internal/store/sqlite"
 	"github.com/newsflow/newsflow/services/indexer/internal/store/storetest"
 	"github.com/newsflow/newsflow/services/indexer/internal/web"
@@ -54,7 +56,10 @@ func site(t *testing.T) *httptest.Server {
 	h := time.Hour
 	a := storetest.Article
 	batch := []events.EnrichedArticle{
-		a("k1", now.Add(-2*h), storetest.At(storetest.Karachi, 2), storetest.Hit(events.Killed, 12, "Twelve people were killed in the blast."), storetest.Text("Blast at a Karachi market", "")),
+		a("k1", now.Add(-2*h), storetest.At(storetest.Karachi, 2), storetest.Hit(events.Killed, 12, "Twelve people were killed in the blast."), storetest.Text("Blast at a Karachi market", ""), storetest.Source("Dawn")),
+		// Two more reports of the Karachi blast: one incident, three articles.
+		a("k2", now.Add(-90*time.Minute), storetest.At(storetest.Karachi, 2), storetest.Hit(events.Killed, 14, "Fourteen people were killed in the blast."), storetest.Text("Blast at a Karachi market kills 14", ""), storetest.Source("Geo")),
+		a("k3", now.Add(-1*h), storetest.At(storetest.Karachi, 2), storetest.Hit(events.Killed, 15, "The death toll from the blast rose to 15."), storetest.Text("Karachi market blast toll rises to 15", ""), storetest.Source("The News")),
 		a("l1", now.Add(-5*h), storetest.At(storetest.Lahore, 1), storetest.Hit(events.Injured, 4, "Four were injured.")),
 		a("p1", now.Add(-30*h), storetest.At(storetest.Peshawar, 1), storetest.Hit(events.Killed, 2, "Two soldiers were killed.")),
 		a("kb1", now.Add(-50*h), storetest.At(storetest.Kabul, 1), storetest.Hit(events.Killed, 30, "Thirty were killed.")),
@@ -63,6 +68,13 @@ func site(t *testing.T) *httptest.Server {
 		a("n1", now.Add(-1*h), storetest.Text("Markets rally", "")),
 	}
 	if _, err := s.Upsert(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	assigner, err := assign.New(assign.Config{Store: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := assigner.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	apiHandler, err := api.New(api.Config{Store: s})
@@ -81,10 +93,11 @@ func site(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// apiCounts asks the API what the page should show for its query string.
-func apiCounts(t *testing.T, base, query string) (features, located int) {
+// apiPoints asks the API what the page should show for the URL it
+// fetched: how many items, and "id:casualties" of each located one.
+func apiPoints(t *testing.T, base, query string) (features int, points []string) {
 	t.Helper()
-	resp, err := http.Get(base + "/api/v1/articles?" + query)
+	resp, err := http.Get(base + "/" + query)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,10 +108,11 @@ func apiCounts(t *testing.T, base, query string) (features, located int) {
 	}
 	for _, f := range fc.Features {
 		if f.Geometry != nil {
-			located++
+			points = append(points, fmt.Sprintf("%s:%v", f.ID, f.Properties["casualties"]))
 		}
 	}
-	return len(fc.Features), located
+	slices.Sort(points)
+	return len(fc.Features), points
 }
 
 type pageState struct {
@@ -108,6 +122,8 @@ type pageState struct {
 	Badges   int    `json:"badges"`
 	Evidence int    `json:"evidence"`
 	Land     int    `json:"land"`
+	// Points are "id:casualties" of the drawn circles, sorted.
+	Points []string `json:"points"`
 }
 
 const readState = `({
@@ -117,6 +133,7 @@ const readState = `({
 	badges: document.querySelectorAll("#articles .badge").length,
 	evidence: document.querySelectorAll("#articles .evidence").length,
 	land: document.querySelectorAll("#map path.land").length,
+	points: [...document.querySelectorAll("#map circle.point")].map((c) => c.dataset.id + ":" + c.dataset.casualties).sort(),
 })`
 
 func TestMapInChromium(t *testing.T) {
@@ -197,19 +214,24 @@ func TestMapInChromium(t *testing.T) {
 	}
 	check := func(name string, st pageState) {
 		t.Helper()
-		features, located := apiCounts(t, srv.URL, st.Query)
-		if st.Circles != located || st.Items != features {
-			t.Errorf("%s (%s): page shows %d points and %d articles; API returns %d located of %d", name, st.Query, st.Circles, st.Items, located, features)
+		features, points := apiPoints(t, srv.URL, st.Query)
+		if !slices.Equal(st.Points, points) || st.Items != features {
+			t.Errorf("%s (%s): page shows points %v and %d items; API returns located %v of %d", name, st.Query, st.Points, st.Items, points, features)
 		}
 	}
 
+	// Incidents first: the three Karachi reports are one point, sized by
+	// the current estimate (15), not the sum of the reports.
 	first := waitReady("NONE")
 	check("all time", first)
-	if first.Circles != 6 || first.Items != 7 || first.Land == 0 {
-		t.Errorf("initial page = %+v, want 6 points, 7 articles and the outline", first)
+	if !strings.HasPrefix(first.Query, "api/v1/incidents?") || first.Circles != 6 || first.Items != 7 || first.Land == 0 {
+		t.Errorf("initial page = %+v, want incidents: 6 points, 7 items and the outline", first)
 	}
-	if first.Evidence != 5 || first.Badges != 5 {
-		t.Errorf("initial page has %d evidence quotes and %d badges, want 5 and 5", first.Evidence, first.Badges)
+	if !slices.ContainsFunc(first.Points, func(p string) bool { return strings.HasSuffix(p, ":15") }) {
+		t.Errorf("no incident point of size 15 among %v", first.Points)
+	}
+	if first.Evidence != 0 || first.Badges != 5 {
+		t.Errorf("initial page has %d evidence quotes and %d badges, want 0 and 5", first.Evidence, first.Badges)
 	}
 
 	steps := []struct {
@@ -223,6 +245,9 @@ func TestMapInChromium(t *testing.T) {
 		{"time", "window", "24", 1},
 		{"any country", "country", "", 1},
 		{"all time", "window", "", 3},
+		// The same filters on articles: the Karachi reports are three points.
+		{"articles", "layer", "articles", 5},
+		{"any kind", "kind", "", 8},
 	}
 	prev := first.Query
 	for _, s := range steps {
@@ -238,6 +263,9 @@ func TestMapInChromium(t *testing.T) {
 		check(s.name, st)
 		if st.Circles != s.points {
 			t.Errorf("%s: %d points, want %d", s.name, st.Circles, s.points)
+		}
+		if s.name == "any kind" && (st.Evidence != 7 || st.Badges != 7 || st.Items != 9) {
+			t.Errorf("articles page has %d items, %d evidence quotes and %d badges, want 9, 7 and 7", st.Items, st.Evidence, st.Badges)
 		}
 	}
 

@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,8 +34,10 @@ const migrationLock = 7_320_150_001
 
 // Store is a PostgreSQL-backed store.Store.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
+	pool    *pgxpool.Pool
+	now     func() time.Time
+	writers int
+	places  placeCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -44,6 +48,9 @@ type Options struct {
 	MaxConns int32
 	// Now is the clock for indexed_at (default time.Now).
 	Now func() time.Time
+	// Writers is how many concurrent transactions one large Upsert is
+	// split into (default 2, at most MaxConns).
+	Writers int
 }
 
 // Open connects to dsn (a postgres:// URL or key=value string), checks the
@@ -61,7 +68,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
 	}
-	s := &Store{pool: pool, now: opts.Now}
+	s := &Store{pool: pool, now: opts.Now, writers: opts.Writers}
+	if s.writers <= 0 {
+		s.writers = 2
+	}
+	s.writers = max(1, min(s.writers, int(cfg.MaxConns)))
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -132,8 +143,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Upsert writes batch in one transaction with a fixed number of statements,
+// Upsert writes batch with a fixed number of statements per transaction,
 // whatever the batch size; see store.Store for the rules.
+//
+// A large batch is split into parts written by concurrent transactions on
+// separate connections, so the server's work (text search vectors, index
+// inserts, compression) runs on several cores. Upsert returns after every
+// part committed; if one fails it returns the error and the caller retries
+// the whole batch, which is idempotent: parts already committed are then
+// counted as unchanged (and missing from UpsertResult.New, so coverage
+// metrics can undercount after a failed write, never double-count).
 //
 // Rows of an existing article are locked first, so two replicas writing the
 // same article serialise; Kafka's keyed partitioning normally means only one
@@ -144,23 +163,97 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 	if len(batch) == 0 {
 		return res, nil
 	}
+	for _, a := range batch {
+		if strings.ContainsRune(a.ID, 0) {
+			return store.UpsertResult{}, fmt.Errorf("postgres: article id %q: %w", a.ID, store.ErrInvalidID)
+		}
+	}
+	// Places first, in their own statement: the few hundred places that
+	// recur in every batch are then neither sent nor locked again, so the
+	// parts below do not queue behind each other's place rows.
+	places := map[string]events.Place{}
+	for _, a := range batch {
+		for _, p := range placesOf(a) {
+			places[p.ID] = p
+		}
+	}
+	if fresh := s.places.unknown(places); len(fresh) > 0 {
+		if _, err := s.pool.Exec(ctx, upsertPlaces, placeArgs(fresh)...); err != nil {
+			return store.UpsertResult{}, fmt.Errorf("postgres: upsert places: %w", err)
+		}
+		s.places.remember(fresh)
+	}
+	parts := min(s.writers, len(batch)/minPart)
+	if parts <= 1 {
+		r, err := s.upsertPart(ctx, batch)
+		if err != nil {
+			return store.UpsertResult{}, err
+		}
+		return add(res, r), nil
+	}
+	var (
+		wg      sync.WaitGroup
+		results = make([]store.UpsertResult, parts)
+		errs    = make([]error, parts)
+		per     = (len(batch) + parts - 1) / parts
+	)
+	for i := range parts {
+		part := batch[min(i*per, len(batch)):min((i+1)*per, len(batch))]
+		wg.Go(func() { results[i], errs[i] = s.upsertPart(ctx, part) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return store.UpsertResult{}, err
+	}
+	for _, r := range results {
+		res = add(res, r)
+	}
+	return res, nil
+}
+
+// minPart is the fewest articles worth a transaction of their own.
+const minPart = 100
+
+func add(a, b store.UpsertResult) store.UpsertResult {
+	a.Inserted += b.Inserted
+	a.Replaced += b.Replaced
+	a.Unchanged += b.Unchanged
+	a.New = append(a.New, b.New...)
+	return a
+}
+
+// placesOf returns the places an article's rows refer to.
+func placesOf(a events.EnrichedArticle) []events.Place {
+	var out []events.Place
+	if p, ok := store.Primary(a); ok {
+		out = append(out, p)
+	}
+	for _, pc := range a.Places {
+		out = append(out, pc.Place)
+	}
+	for i := range out {
+		out[i].ID = store.PlaceID(out[i])
+	}
+	return slices.DeleteFunc(out, func(p events.Place) bool { return p.ID == "" })
+}
+
+// upsertPart writes articles with distinct ids in one transaction.
+func (s *Store) upsertPart(ctx context.Context, batch []events.EnrichedArticle) (store.UpsertResult, error) {
+	var res store.UpsertResult
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return store.UpsertResult{}, fmt.Errorf("postgres: begin upsert: %w", err)
+		return res, fmt.Errorf("postgres: begin upsert: %w", err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
 
 	idList := make([]string, len(batch))
 	for i, a := range batch {
-		if strings.ContainsRune(a.ID, 0) {
-			return store.UpsertResult{}, fmt.Errorf("postgres: article id %q: %w", a.ID, store.ErrInvalidID)
-		}
 		idList[i] = a.ID
 	}
 	stored := map[string]store.Version{}
-	rows, err := tx.Query(ctx, "SELECT id, revision, enricher_version FROM articles WHERE id = ANY($1) FOR UPDATE", idList)
+	rows, err := tx.Query(ctx, "SELECT id, revision, enricher_version FROM articles WHERE id = ANY($1) ORDER BY id FOR UPDATE", idList)
 	if err != nil {
-		return store.UpsertResult{}, fmt.Errorf("postgres: read stored versions: %w", err)
+		return res, fmt.Errorf("postgres: read stored versions: %w", err)
 	}
 	for rows.Next() {
 		var (
@@ -169,34 +262,40 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 		)
 		if err := rows.Scan(&id, &v.Revision, &v.EnricherVersion); err != nil {
 			rows.Close()
-			return store.UpsertResult{}, fmt.Errorf("postgres: scan stored version: %w", err)
+			return res, fmt.Errorf("postgres: scan stored version: %w", err)
 		}
 		stored[id] = v
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return store.UpsertResult{}, fmt.Errorf("postgres: read stored versions: %w", err)
+		return res, fmt.Errorf("postgres: read stored versions: %w", err)
 	}
 
+	var write []events.EnrichedArticle
+	for _, a := range batch {
+		if old, exists := stored[a.ID]; exists && !store.VersionOf(a).Newer(old) {
+			res.Unchanged++
+			continue
+		}
+		write = append(write, a)
+	}
+	if len(write) == 0 {
+		return res, nil
+	}
+	sets, err := store.BuildRows(write)
+	if err != nil {
+		return res, fmt.Errorf("postgres: %w", err)
+	}
 	var (
 		cols      articleColumns
 		replaced  []string
-		places    = map[string]events.Place{}
 		mentions  [][]any
 		casualtys [][]any
 	)
 	indexedAt := s.now()
-	for _, a := range batch {
-		old, exists := stored[a.ID]
-		if exists && !store.VersionOf(a).Newer(old) {
-			res.Unchanged++
-			continue
-		}
-		art, ms, cs, ps, err := store.Rows(a)
-		if err != nil {
-			return store.UpsertResult{}, fmt.Errorf("postgres: %w", err)
-		}
-		if exists {
+	for i, a := range write {
+		art, ms, cs := sets[i].Article, sets[i].Mentions, sets[i].Casualties
+		if _, exists := stored[a.ID]; exists {
 			replaced = append(replaced, a.ID)
 			res.Replaced++
 		} else {
@@ -204,18 +303,12 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 			res.New = append(res.New, a)
 		}
 		cols.add(art, indexedAt)
-		for _, p := range ps {
-			places[p.ID] = p
-		}
 		for _, m := range ms {
 			mentions = append(mentions, stripRow([]any{a.ID, m.PlaceID, m.GeonameID, m.Country, m.Admin1, m.Mentions, art.PublishedAt}))
 		}
 		for _, c := range cs {
 			casualtys = append(casualtys, stripRow([]any{a.ID, c.Ord, c.Kind, c.Count, c.Min, c.Max, c.Qualifier, c.Group, c.EvidenceText, c.PlaceID, c.Country, c.Admin1, art.PublishedAt}))
 		}
-	}
-	if res.Inserted+res.Replaced == 0 {
-		return res, nil
 	}
 	if len(replaced) > 0 {
 		for _, table := range []string{"article_places", "casualties"} {
@@ -226,11 +319,6 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 	}
 	if _, err := tx.Exec(ctx, upsertArticles, cols.args()...); err != nil {
 		return store.UpsertResult{}, fmt.Errorf("postgres: upsert articles: %w", err)
-	}
-	if len(places) > 0 {
-		if _, err := tx.Exec(ctx, upsertPlaces, placeArgs(places)...); err != nil {
-			return store.UpsertResult{}, fmt.Errorf("postgres: upsert places: %w", err)
-		}
 	}
 	if len(mentions) > 0 {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"article_places"},
@@ -250,6 +338,40 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 		return store.UpsertResult{}, fmt.Errorf("postgres: commit upsert: %w", err)
 	}
 	return res, nil
+}
+
+// placeCache remembers the places this store has written, so a batch only
+// sends the places that are new or changed. It holds one entry per distinct
+// place (a gazetteer's worth at most). Another replica can only have written
+// a place from the same gazetteer, so a stale entry costs nothing.
+type placeCache struct {
+	mu   sync.Mutex
+	seen map[string]events.Place
+}
+
+// unknown returns the places not written before in the same form.
+func (c *placeCache) unknown(places map[string]events.Place) map[string]events.Place {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]events.Place, len(places))
+	for id, p := range places {
+		if known, ok := c.seen[id]; !ok || known != p {
+			out[id] = p
+		}
+	}
+	return out
+}
+
+// remember records places as written, once their statement committed.
+func (c *placeCache) remember(places map[string]events.Place) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen == nil {
+		c.seen = make(map[string]events.Place, len(places))
+	}
+	for id, p := range places {
+		c.seen[id] = p
+	}
 }
 
 const upsertArticles = `
@@ -376,19 +498,56 @@ func (dialect) Day(col string) string {
 	return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 }
 
+// TextMinSeq is empty: the GIN index has no order to skip by.
+func (dialect) TextMinSeq(string) string { return "" }
+
+func (dialect) Cell(lat, lon string) string {
+	return "(floor(" + lat + " + 90)::int * 360 + floor(" + lon + " + 180)::int)"
+}
+
 // Articles returns one page of articles matching q, newest first.
 func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (store.ArticlePage, error) {
-	query, args, err := store.ArticlesSQL(dialect{}, q)
+	opts := store.PlanOptions{FewText: true}
+	if q.Near != nil && q.After == nil && q.Until.IsZero() {
+		var newest *time.Time
+		if err := s.pool.QueryRow(ctx, "SELECT MAX(published_at) FROM articles").Scan(&newest); err != nil {
+			return store.ArticlePage{}, fmt.Errorf("postgres: newest article: %w", err)
+		}
+		if newest != nil {
+			opts.Newest = *newest
+		}
+	}
+	plans, err := store.ArticlePlans(dialect{}, q, opts)
 	if err != nil {
 		return store.ArticlePage{}, fmt.Errorf("postgres: articles: %w", err)
 	}
-	rows, err := s.pool.Query(ctx, query, args...)
+	limit := store.PageLimit(q.Limit)
+	for _, p := range plans {
+		if p.Guard != "" {
+			var ok bool
+			if err := s.pool.QueryRow(ctx, p.Guard, p.GuardArgs...).Scan(&ok); err != nil {
+				return store.ArticlePage{}, fmt.Errorf("postgres: articles guard: %w", err)
+			}
+			if !ok {
+				continue
+			}
+			p.Final = true
+		}
+		page, full, err := s.articles(ctx, p, limit)
+		if err != nil || full || p.Final {
+			return page, err
+		}
+	}
+	return store.ArticlePage{}, errors.New("postgres: articles: no final plan")
+}
+
+// articles runs one plan; full reports that it filled the page.
+func (s *Store) articles(ctx context.Context, p store.Plan, limit int) (page store.ArticlePage, full bool, err error) {
+	rows, err := s.pool.Query(ctx, p.SQL, p.Args...)
 	if err != nil {
-		return store.ArticlePage{}, fmt.Errorf("postgres: query articles: %w", err)
+		return page, false, fmt.Errorf("postgres: query articles: %w", err)
 	}
 	defer rows.Close()
-	limit := store.PageLimit(q.Limit)
-	var page store.ArticlePage
 	for rows.Next() {
 		var (
 			doc       []byte
@@ -396,23 +555,24 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (store.Artic
 			id        string
 		)
 		if err := rows.Scan(&doc, &published, &id); err != nil {
-			return store.ArticlePage{}, fmt.Errorf("postgres: scan article: %w", err)
+			return page, false, fmt.Errorf("postgres: scan article: %w", err)
 		}
 		if len(page.Articles) == limit {
 			last := page.Articles[limit-1]
 			page.Next = &store.Cursor{PublishedAt: last.PublishedAt.UTC().Truncate(time.Microsecond), ID: last.ID}
+			full = true
 			break
 		}
 		var a events.EnrichedArticle
 		if err := json.Unmarshal(doc, &a); err != nil {
-			return store.ArticlePage{}, fmt.Errorf("postgres: decode stored article %s: %w", id, err)
+			return page, false, fmt.Errorf("postgres: decode stored article %s: %w", id, err)
 		}
 		page.Articles = append(page.Articles, a)
 	}
 	if err := rows.Err(); err != nil {
-		return store.ArticlePage{}, fmt.Errorf("postgres: read articles: %w", err)
+		return page, false, fmt.Errorf("postgres: read articles: %w", err)
 	}
-	return page, nil
+	return page, full, nil
 }
 
 // Article returns the stored article with id, or store.ErrNotFound.

@@ -58,3 +58,9 @@ func openIsolated(t *testing.T) store.Store {
 func TestIntegrationConformance(t *testing.T) {
 	storetest.Run(t, openIsolated)
 }
+
+func TestIntegrationPlans(t *testing.T) {
+	s := openIsolated(t)
+	defer s.Close()
+	storetest.RunPlans(t, s)
+}

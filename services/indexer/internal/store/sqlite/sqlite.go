@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,7 +37,19 @@ type Store struct {
 	// sinceOptimize counts articles written since planner statistics were
 	// last refreshed; only Upsert touches it, under the single writer.
 	sinceOptimize atomic.Int64
+	assigning     atomic.Bool // an incident assigner session is open (incident.go)
+	places        placeCache
+	// stmts are the writer's prepared inserts by SQL text; read-only
+	// after Open.
+	stmts map[string]*sql.Stmt
 }
+
+// writerPragmas size the writer's page cache so a batch's transaction does
+// not spill dirty pages into the WAL before it commits, and checkpoint less
+// often: pages that every batch touches again (index interiors, the FTS
+// segments, the right edge of the time indexes) are then copied into the
+// database once per checkpoint instead of once per thousand pages.
+const writerPragmas = "&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(8192)"
 
 // optimizeEvery is how many written articles trigger PRAGMA optimize, so
 // the planner's statistics follow a growing database without a restart.
@@ -64,8 +77,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 	}
 	// analysis_limit bounds the work PRAGMA optimize does on a large file.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=analysis_limit(1000)"
-	write, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+pragmas)
+	// synchronous(FULL): offsets are committed once a batch is stored, so a
+	// commit must survive a power failure, which WAL's NORMAL does not promise.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=analysis_limit(1000)"
+	write, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+pragmas+writerPragmas)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -78,6 +93,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.now = time.Now
 	}
 	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	if err := s.prepare(ctx); err != nil {
+		closeStmts(s.stmts)
 		write.Close()
 		return nil, err
 	}
@@ -105,7 +125,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 // Close updates planner statistics and closes both connection pools.
 func (s *Store) Close() error {
 	_, err := s.write.Exec("PRAGMA optimize")
-	return errors.Join(err, s.read.Close(), s.write.Close())
+	return errors.Join(err, closeStmts(s.stmts), s.read.Close(), s.write.Close())
 }
 
 // Ping checks the database answers a query.
@@ -168,7 +188,8 @@ func (s *Store) applyMigration(ctx context.Context, version int, body string) er
 //
 // New articles and their rows go in with multi-row statements: besides
 // saving round trips through the driver, it makes FTS5 flush its pending
-// index once per statement instead of once per article.
+// index once per statement instead of once per article. Every statement is a
+// plain INSERT, UPDATE or DELETE, so triggers on these tables see each row.
 func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (store.UpsertResult, error) {
 	batch, dropped := store.Dedupe(batch)
 	res := store.UpsertResult{Unchanged: dropped}
@@ -185,81 +206,98 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 	if err != nil {
 		return store.UpsertResult{}, err
 	}
-	indexedAt := s.now().UnixMicro()
 	var (
-		inserts           [][]any
-		insertIDs         []string
-		text              = map[string][2]string{} // id -> title, body
-		seqs              = map[string]int64{}
-		places            = map[string]events.Place{}
-		mentions, figures [][]any
+		write []events.EnrichedArticle
+		old   []int64 // stored seq of write[i], 0 when new
 	)
 	for _, a := range batch {
-		old, exists := stored[a.ID]
-		if exists && !store.VersionOf(a).Newer(old.Version) {
+		v, exists := stored[a.ID]
+		if exists && !store.VersionOf(a).Newer(v.Version) {
 			res.Unchanged++
 			continue
 		}
-		art, ms, cs, ps, err := store.Rows(a)
-		if err != nil {
-			return store.UpsertResult{}, fmt.Errorf("sqlite: %w", err)
+		write = append(write, a)
+		old = append(old, v.seq)
+	}
+	if len(write) == 0 {
+		return res, nil
+	}
+	sets, err := store.BuildRows(write)
+	if err != nil {
+		return store.UpsertResult{}, fmt.Errorf("sqlite: %w", err)
+	}
+	// The transaction holds the write lock (_txlock=immediate), so no other
+	// writer can take the sequence numbers between here and the inserts;
+	// choosing them here saves reading them back with RETURNING.
+	var next int64
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM articles").Scan(&next); err != nil {
+		return store.UpsertResult{}, fmt.Errorf("sqlite: next seq: %w", err)
+	}
+	indexedAt := s.now().UnixMicro()
+	var (
+		inserts, fts, mentions, figures [][]any
+		places                          = map[string]events.Place{}
+	)
+	for i, a := range write {
+		rs := &sets[i]
+		art := &rs.Article
+		seq := old[i]
+		if seq == 0 {
+			next++
+			seq = next
 		}
-		row := []any{art.ID, art.Revision, art.EnricherVersion, art.PublishedAt.UnixMicro(), art.EnrichedAt.UnixMicro(), indexedAt,
+		row := []any{seq, art.ID, art.Revision, art.EnricherVersion, art.PublishedAt.UnixMicro(), art.EnrichedAt.UnixMicro(), indexedAt,
 			art.Source, art.PlaceID, art.Country, art.Admin1, art.Admin1Name, art.Lat, art.Lon,
 			art.Totals.Killed, art.Totals.Injured, art.Totals.Arrested, art.Totals.Kidnapped, art.Totals.Missing, art.Totals.Displaced,
 			string(art.Doc)}
-		if exists {
-			if err := replace(ctx, tx, old.seq, a.ID, row); err != nil {
+		if old[i] != 0 {
+			if err := replace(ctx, tx, row); err != nil {
 				return store.UpsertResult{}, fmt.Errorf("sqlite: replace article %s: %w", a.ID, err)
 			}
-			seqs[a.ID] = old.seq
 			res.Replaced++
 		} else {
 			inserts = append(inserts, row)
-			insertIDs = append(insertIDs, a.ID)
 			res.Inserted++
 			res.New = append(res.New, a)
 		}
-		text[a.ID] = [2]string{art.Title, art.Body}
-		for _, p := range ps {
+		fts = append(fts, []any{seq, art.Title, art.Body})
+		for _, p := range rs.Places {
 			places[p.ID] = p
 		}
 		published := art.PublishedAt.UnixMicro()
-		for _, m := range ms {
+		for _, m := range rs.Mentions {
 			mentions = append(mentions, []any{a.ID, m.PlaceID, m.GeonameID, m.Country, m.Admin1, m.Mentions, published})
 		}
-		for _, c := range cs {
+		for _, c := range rs.Casualties {
 			figures = append(figures, []any{a.ID, c.Ord, c.Kind, c.Count, c.Min, c.Max, c.Qualifier, c.Group, c.EvidenceText, c.PlaceID, c.Country, c.Admin1, published})
 		}
 	}
-	if len(text) == 0 {
-		return res, nil
-	}
-	if err := insertArticles(ctx, tx, inserts, seqs); err != nil {
-		return store.UpsertResult{}, err
-	}
-	var fts [][]any
-	for _, id := range append(insertIDs, replacedIDs(seqs, insertIDs)...) {
-		fts = append(fts, []any{seqs[id], text[id][0], text[id][1]})
+	if err := s.execPrepared(ctx, tx, insertArticle, inserts); err != nil {
+		return store.UpsertResult{}, fmt.Errorf("sqlite: insert articles: %w", err)
 	}
 	if err := execRows(ctx, tx, "INSERT INTO articles_fts (rowid, title, body) VALUES ", 3, fts, ""); err != nil {
 		return store.UpsertResult{}, fmt.Errorf("sqlite: index text: %w", err)
 	}
-	if err := execRows(ctx, tx, "INSERT INTO places (id, geonameid, name, country, admin1_code, admin1_name, admin2_code, lat, lon, feature_code) VALUES ", 10, placeRows(places),
+	newPlaces := s.places.unknown(places)
+	if err := execRows(ctx, tx, "INSERT INTO places (id, geonameid, name, country, admin1_code, admin1_name, admin2_code, lat, lon, feature_code) VALUES ", 10, placeRows(newPlaces),
 		` ON CONFLICT (id) DO UPDATE SET geonameid = excluded.geonameid, name = excluded.name, country = excluded.country,
 			admin1_code = excluded.admin1_code, admin1_name = excluded.admin1_name, admin2_code = excluded.admin2_code,
-			lat = excluded.lat, lon = excluded.lon, feature_code = excluded.feature_code`); err != nil {
+			lat = excluded.lat, lon = excluded.lon, feature_code = excluded.feature_code
+		WHERE (geonameid, name, country, admin1_code, admin1_name, admin2_code, lat, lon, feature_code) IS NOT
+			(excluded.geonameid, excluded.name, excluded.country, excluded.admin1_code, excluded.admin1_name, excluded.admin2_code,
+			excluded.lat, excluded.lon, excluded.feature_code)`); err != nil {
 		return store.UpsertResult{}, fmt.Errorf("sqlite: upsert places: %w", err)
 	}
-	if err := execRows(ctx, tx, "INSERT INTO article_places (article_id, place_id, geonameid, country, admin1, mentions, published_at) VALUES ", 7, mentions, ""); err != nil {
+	if err := s.execPrepared(ctx, tx, insertMention, mentions); err != nil {
 		return store.UpsertResult{}, fmt.Errorf("sqlite: insert article places: %w", err)
 	}
-	if err := execRows(ctx, tx, `INSERT INTO casualties (article_id, ord, kind, count, min, max, qualifier, victim_group, evidence_text, place_id, country, admin1, published_at) VALUES `, 13, figures, ""); err != nil {
+	if err := s.execPrepared(ctx, tx, insertCasualty, figures); err != nil {
 		return store.UpsertResult{}, fmt.Errorf("sqlite: insert casualties: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return store.UpsertResult{}, fmt.Errorf("sqlite: commit upsert: %w", err)
 	}
+	s.places.remember(newPlaces)
 	if s.sinceOptimize.Add(int64(res.Inserted+res.Replaced)) >= optimizeEvery {
 		s.sinceOptimize.Store(0)
 		if _, err := s.write.ExecContext(ctx, "PRAGMA optimize"); err != nil {
@@ -269,10 +307,51 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 	return res, nil
 }
 
-const articleCols = "id, revision, enricher_version, published_at, enriched_at, indexed_at, source, place_id, country, admin1, admin1_name, lat, lon, killed, injured, arrested, kidnapped, missing, displaced, doc"
+var (
+	insertArticle  = insert{prefix: "INSERT INTO articles (" + articleCols + ") VALUES ", cols: nArticleCols}
+	insertMention  = insert{prefix: "INSERT INTO article_places (article_id, place_id, geonameid, country, admin1, mentions, published_at) VALUES ", cols: 7}
+	insertCasualty = insert{prefix: "INSERT INTO casualties (article_id, ord, kind, count, min, max, qualifier, victim_group, evidence_text, place_id, country, admin1, published_at) VALUES ", cols: 13}
+)
+
+const articleCols = "seq, id, revision, enricher_version, published_at, enriched_at, indexed_at, source, place_id, country, admin1, admin1_name, lat, lon, killed, injured, arrested, kidnapped, missing, displaced, doc"
 
 // nArticleCols is the number of columns in articleCols.
-const nArticleCols = 20
+const nArticleCols = 21
+
+// placeCache remembers the places this store has written, so a batch only
+// sends the places that are new or changed: a few hundred places recur in
+// every batch. It holds one entry per distinct place (a gazetteer's worth
+// at most). Another process writing the same database can only have written
+// a place from the same gazetteer, so a stale entry costs nothing.
+type placeCache struct {
+	mu   sync.Mutex
+	seen map[string]events.Place
+}
+
+// unknown returns the places not written before in the same form.
+func (c *placeCache) unknown(places map[string]events.Place) map[string]events.Place {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]events.Place, len(places))
+	for id, p := range places {
+		if known, ok := c.seen[id]; !ok || known != p {
+			out[id] = p
+		}
+	}
+	return out
+}
+
+// remember records places as written, once their transaction committed.
+func (c *placeCache) remember(places map[string]events.Place) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen == nil {
+		c.seen = make(map[string]events.Place, len(places))
+	}
+	for id, p := range places {
+		c.seen[id] = p
+	}
+}
 
 type storedVersion struct {
 	store.Version
@@ -314,8 +393,9 @@ func storedVersions(ctx context.Context, tx *sql.Tx, batch []events.EnrichedArti
 }
 
 // replace drops an article's old rows and updates it in place, keeping its
-// seq (the full-text rowid).
-func replace(ctx context.Context, tx *sql.Tx, seq int64, id string, row []any) error {
+// seq (the full-text rowid). row is the articles row, seq first.
+func replace(ctx context.Context, tx *sql.Tx, row []any) error {
+	seq, id := row[0], row[1]
 	for _, q := range []string{"DELETE FROM article_places WHERE article_id = ?", "DELETE FROM casualties WHERE article_id = ?"} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return err
@@ -326,52 +406,6 @@ func replace(ctx context.Context, tx *sql.Tx, seq int64, id string, row []any) e
 	}
 	_, err := tx.ExecContext(ctx, "UPDATE articles SET ("+articleCols+") = ("+placeholders(nArticleCols)+") WHERE seq = ?", append(row, seq)...)
 	return err
-}
-
-func insertArticles(ctx context.Context, tx *sql.Tx, rows [][]any, seqs map[string]int64) error {
-	per := maxParams / nArticleCols
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(start+per, len(rows))]
-		args := make([]any, 0, len(chunk)*nArticleCols)
-		for _, r := range chunk {
-			args = append(args, r...)
-		}
-		res, err := tx.QueryContext(ctx, "INSERT INTO articles ("+articleCols+") VALUES "+tuples(len(chunk), nArticleCols)+" RETURNING id, seq", args...)
-		if err != nil {
-			return fmt.Errorf("sqlite: insert articles: %w", err)
-		}
-		for res.Next() {
-			var (
-				id  string
-				seq int64
-			)
-			if err := res.Scan(&id, &seq); err != nil {
-				res.Close()
-				return fmt.Errorf("sqlite: scan inserted article: %w", err)
-			}
-			seqs[id] = seq
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
-			return fmt.Errorf("sqlite: insert articles: %w", err)
-		}
-	}
-	return nil
-}
-
-func replacedIDs(seqs map[string]int64, inserted []string) []string {
-	isNew := make(map[string]bool, len(inserted))
-	for _, id := range inserted {
-		isNew[id] = true
-	}
-	var out []string
-	for id := range seqs {
-		if !isNew[id] {
-			out = append(out, id)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 func placeRows(places map[string]events.Place) [][]any {
@@ -388,20 +422,82 @@ func placeRows(places map[string]events.Place) [][]any {
 	return rows
 }
 
-// execRows runs prefix + "(?,..),(?,..)" + suffix over rows in chunks.
+// execRows runs prefix + "(?,..),(?,..)" + suffix over rows in chunks as
+// large as the bind parameter limit allows.
 func execRows(ctx context.Context, tx *sql.Tx, prefix string, cols int, rows [][]any, suffix string) error {
 	per := maxParams / cols
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
-		args := make([]any, 0, len(chunk)*cols)
-		for _, r := range chunk {
-			args = append(args, r...)
-		}
-		if _, err := tx.ExecContext(ctx, prefix+tuples(len(chunk), cols)+suffix, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, prefix+tuples(len(chunk), cols)+suffix, flatten(chunk, cols)...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// insert is a multi-row statement run through prepared statements.
+type insert struct {
+	prefix string
+	cols   int
+}
+
+// stmtRows are the row counts of the prepared multi-row statements, powers
+// of two so any number of rows is a sum of them. Compiling one statement
+// with thousands of parameters per batch cost a tenth of a write; these are
+// compiled once, at Open (a transaction holds the only writer connection, so
+// they cannot be prepared in the middle of one).
+var stmtRows = []int{64, 32, 16, 8, 4, 2, 1}
+
+// prepare compiles every statement execPrepared uses.
+func (s *Store) prepare(ctx context.Context) error {
+	s.stmts = map[string]*sql.Stmt{}
+	for _, ins := range []insert{insertArticle, insertMention, insertCasualty} {
+		for _, n := range stmtRows {
+			q := ins.prefix + tuples(n, ins.cols)
+			st, err := s.write.PrepareContext(ctx, q)
+			if err != nil {
+				return fmt.Errorf("sqlite: prepare %.40s...: %w", q, err)
+			}
+			s.stmts[q] = st
+		}
+	}
+	return nil
+}
+
+// execPrepared runs ins over rows with the prepared statements: full
+// chunks of the largest size, then the rest in decreasing powers of two.
+func (s *Store) execPrepared(ctx context.Context, tx *sql.Tx, ins insert, rows [][]any) error {
+	for len(rows) > 0 {
+		n := stmtRows[0]
+		for _, size := range stmtRows {
+			if size <= len(rows) {
+				n = size
+				break
+			}
+		}
+		st := s.stmts[ins.prefix+tuples(n, ins.cols)]
+		if _, err := tx.StmtContext(ctx, st).ExecContext(ctx, flatten(rows[:n], ins.cols)...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func closeStmts(stmts map[string]*sql.Stmt) error {
+	var errs []error
+	for _, st := range stmts {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func flatten(rows [][]any, cols int) []any {
+	args := make([]any, 0, len(rows)*cols)
+	for _, r := range rows {
+		args = append(args, r...)
+	}
+	return args
 }
 
 func placeholders(n int) string {
@@ -416,9 +512,11 @@ func tuples(rows, cols int) string {
 // dialect is SQLite's SQL: ? parameters, times as Unix microseconds.
 type dialect struct{}
 
-func (dialect) Placeholder(int) string { return "?" }
-func (dialect) Time(t time.Time) any   { return t.UnixMicro() }
-func (dialect) TextJoin() string       { return " JOIN articles_fts ON articles_fts.rowid = a.seq" }
+// Placeholder numbers the parameters (?1, ?2, ...), so a query can use one
+// more than once.
+func (dialect) Placeholder(n int) string { return "?" + strconv.Itoa(n) }
+func (dialect) Time(t time.Time) any     { return t.UnixMicro() }
+func (dialect) TextJoin() string         { return " JOIN articles_fts ON articles_fts.rowid = a.seq" }
 func (dialect) TextMatch(ph string) string {
 	return "articles_fts MATCH " + ph
 }
@@ -440,19 +538,61 @@ func (dialect) Day(col string) string {
 	return "strftime('%Y-%m-%d', " + col + " / 1000000, 'unixepoch')"
 }
 
+// TextMinSeq bounds the FTS rowid (articles.seq) by the smallest seq the
+// other filters allow, so FTS5 reads only the newer part of each doclist.
+// The query's "seq + 0" keeps SQLite from answering MIN(seq) by walking the
+// table in rowid order; the time (or country, place...) index answers it.
+func (dialect) TextMinSeq(minSeq string) string {
+	return "articles_fts.rowid >= (" + minSeq + ")"
+}
+
+func (dialect) Cell(lat, lon string) string {
+	return "(CAST(" + lat + " + 90 AS INTEGER) * 360 + CAST(" + lon + " + 180 AS INTEGER))"
+}
+
 // Articles returns one page of articles matching q, newest first.
 func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (store.ArticlePage, error) {
-	query, args, err := store.ArticlesSQL(dialect{}, q)
+	opts := store.PlanOptions{WindowText: true}
+	if (q.Near != nil || q.Text != "") && q.After == nil && q.Until.IsZero() {
+		var newest sql.NullInt64
+		if err := s.read.QueryRowContext(ctx, "SELECT MAX(published_at) FROM articles").Scan(&newest); err != nil {
+			return store.ArticlePage{}, fmt.Errorf("sqlite: newest article: %w", err)
+		}
+		if newest.Valid {
+			opts.Newest = time.UnixMicro(newest.Int64).UTC()
+		}
+	}
+	plans, err := store.ArticlePlans(dialect{}, q, opts)
 	if err != nil {
 		return store.ArticlePage{}, fmt.Errorf("sqlite: articles: %w", err)
 	}
-	rows, err := s.read.QueryContext(ctx, query, args...)
+	limit := store.PageLimit(q.Limit)
+	for _, p := range plans {
+		if p.Guard != "" {
+			var ok bool
+			if err := s.read.QueryRowContext(ctx, p.Guard, p.GuardArgs...).Scan(&ok); err != nil {
+				return store.ArticlePage{}, fmt.Errorf("sqlite: articles guard: %w", err)
+			}
+			if !ok {
+				continue
+			}
+			p.Final = true
+		}
+		page, full, err := s.articles(ctx, p, limit)
+		if err != nil || full || p.Final {
+			return page, err
+		}
+	}
+	return store.ArticlePage{}, errors.New("sqlite: articles: no final plan")
+}
+
+// articles runs one plan; full reports that it filled the page.
+func (s *Store) articles(ctx context.Context, p store.Plan, limit int) (page store.ArticlePage, full bool, err error) {
+	rows, err := s.read.QueryContext(ctx, p.SQL, p.Args...)
 	if err != nil {
-		return store.ArticlePage{}, fmt.Errorf("sqlite: query articles: %w", err)
+		return page, false, fmt.Errorf("sqlite: query articles: %w", err)
 	}
 	defer rows.Close()
-	limit := store.PageLimit(q.Limit)
-	var page store.ArticlePage
 	for rows.Next() {
 		var (
 			doc       []byte
@@ -460,23 +600,24 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (store.Artic
 			id        string
 		)
 		if err := rows.Scan(&doc, &published, &id); err != nil {
-			return store.ArticlePage{}, fmt.Errorf("sqlite: scan article: %w", err)
+			return page, false, fmt.Errorf("sqlite: scan article: %w", err)
 		}
 		if len(page.Articles) == limit {
 			last := page.Articles[limit-1]
 			page.Next = &store.Cursor{PublishedAt: last.PublishedAt.UTC().Truncate(time.Microsecond), ID: last.ID}
+			full = true
 			break
 		}
 		var a events.EnrichedArticle
 		if err := json.Unmarshal(doc, &a); err != nil {
-			return store.ArticlePage{}, fmt.Errorf("sqlite: decode stored article %s: %w", id, err)
+			return page, false, fmt.Errorf("sqlite: decode stored article %s: %w", id, err)
 		}
 		page.Articles = append(page.Articles, a)
 	}
 	if err := rows.Err(); err != nil {
-		return store.ArticlePage{}, fmt.Errorf("sqlite: read articles: %w", err)
+		return page, false, fmt.Errorf("sqlite: read articles: %w", err)
 	}
-	return page, nil
+	return page, full, nil
 }
 
 // Article returns the stored article with id, or store.ErrNotFound.

@@ -22,3 +22,9 @@ func open(t *testing.T) store.Store {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, open)
 }
+
+func TestPlans(t *testing.T) {
+	s := open(t)
+	defer s.Close()
+	storetest.RunPlans(t, s)
+}

@@ -169,7 +169,12 @@ func QueryCases(syn *Synth, end time.Time) []QueryCase {
 		{"admin1+min_count", store.ArticleQuery{Country: "PK", Admin1: "05", MinCount: 10, Limit: 50}},
 		{"place", store.ArticleQuery{GeonameID: syn.Place(3).GeonameID, Limit: 50}},
 		{"near", store.ArticleQuery{Near: &store.Circle{Lat: 24.86, Lon: 67.01, KM: 50}, Limit: 50}},
+		// Few articles: the time windows do not fill a page, the grid cells do.
+		{"near sparse", store.ArticleQuery{Near: &store.Circle{Lat: 29.5, Lon: 82.0, KM: 100}, Limit: 50}},
+		{"near+country+month", store.ArticleQuery{Near: &store.Circle{Lat: 34.3, Lon: 70.0, KM: 200}, Country: "AF", Since: end.Add(-30 * 24 * time.Hour), Limit: 50}},
 		{"text", store.ArticleQuery{Text: "bombing market", Limit: 50}},
+		// One match: every time window comes up short before the full search.
+		{"text rare", store.ArticleQuery{Text: syn.Article(syn.n / 2).ID, Limit: 50}},
 		{"text+country+week", store.ArticleQuery{Text: "flood", Country: "BD", Since: week, Limit: 50}},
 		{"source+week", store.ArticleQuery{Source: "Dawn", Since: week, Limit: 50}},
 	}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Open) {
 			test(t, s)
 		})
 	}
+	runIncidents(t, open)
 }
 
 func upsert(t *testing.T, s store.Store, batch ...events.EnrichedArticle) store.UpsertResult {

@@ -1,6 +1,8 @@
-// The map page: fetches articles from the query API as GeoJSON, draws them
-// as points over an embedded outline (optionally over map tiles) and lists
-// them with their casualty badges and evidence. No third-party code.
+// The map page: fetches incidents (the default) or articles from the query
+// API as GeoJSON, draws them as points sized by casualties (an incident's
+// current estimates, an article's own figures) over an embedded outline
+// (optionally over map tiles) and lists them with their casualty badges
+// and, for articles, the evidence. No third-party code.
 "use strict";
 
 (function () {
@@ -79,6 +81,10 @@
     return KINDS.reduce((n, k) => n + (t[k] || 0), 0);
   }
 
+  function layer() {
+    return document.getElementById("layer").value === "articles" ? "articles" : "incidents";
+  }
+
   function query() {
     const p = new URLSearchParams({ limit: String(LIMIT), format: "geojson" });
     const country = document.getElementById("country").value;
@@ -100,7 +106,13 @@
     if (item) item.scrollIntoView({ block: "nearest" });
   }
 
-  function render(fc) {
+  // figures are what a point is sized and badged by: an incident's current
+  // estimates, or an article's own totals.
+  function figures(p) {
+    return p.estimates || p.totals;
+  }
+
+  function render(fc, kind) {
     pointsLayer.replaceChildren();
     list.replaceChildren();
     let drawn = 0;
@@ -108,31 +120,40 @@
     const withGeometry = fc.features.filter((f) => f.geometry).sort((a, b) => b.properties.casualties - a.properties.casualties);
     for (const f of withGeometry) {
       const [x, y] = project(f.geometry.coordinates[0], f.geometry.coordinates[1]);
-      const t = f.properties.totals;
+      const t = figures(f.properties);
       const cls = t.killed > 0 ? "killed" : t.injured > 0 ? "injured" : "other";
-      const c = el("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: (4 + 2 * Math.sqrt(f.properties.casualties)).toFixed(1), class: "point " + cls, "data-id": f.id }, pointsLayer);
+      const c = el("circle", {
+        cx: x.toFixed(1), cy: y.toFixed(1), r: (4 + 2 * Math.sqrt(f.properties.casualties)).toFixed(1),
+        class: "point " + cls, "data-id": f.id, "data-casualties": String(f.properties.casualties),
+      }, pointsLayer);
       el("title", {}, c).textContent = f.properties.title;
       c.addEventListener("click", () => select(f.id));
       drawn++;
     }
+    const incidents = kind === "incidents";
     for (const f of fc.features) {
       const p = f.properties;
+      const t = figures(p);
       const li = document.createElement("li");
       li.dataset.id = f.id;
       const a = document.createElement("a");
-      a.href = p.url;
+      // An incident links to its record: its articles and toll history.
+      a.href = incidents ? "api/v1/incidents/" + encodeURIComponent(f.id) : p.url;
       a.rel = "noopener noreferrer";
       a.target = "_blank";
       a.textContent = p.title;
       const meta = document.createElement("div");
       meta.className = "meta";
-      meta.textContent = [p.source, p.place, new Date(p.published_at).toLocaleString()].filter(Boolean).join(" · ");
+      meta.textContent = (incidents
+        ? [p.place, p.article_count + (p.article_count === 1 ? " report" : " reports"),
+          p.sources + (p.sources === 1 ? " outlet" : " outlets"), new Date(p.first_report).toLocaleString()]
+        : [p.source, p.place, new Date(p.published_at).toLocaleString()]).filter(Boolean).join(" · ");
       li.append(a, meta);
       for (const k of KINDS) {
-        if (p.totals[k] > 0) {
+        if (t[k] > 0) {
           const b = document.createElement("span");
           b.className = "badge " + k;
-          b.textContent = p.totals[k] + " " + k;
+          b.textContent = t[k] + " " + k;
           li.append(b);
         }
       }
@@ -146,8 +167,8 @@
       list.append(li);
     }
     map.dataset.points = String(drawn);
-    map.dataset.articles = String(fc.features.length);
-    status.textContent = fc.features.length + " articles, " + drawn + " on the map" + (fc.next_cursor ? " (latest " + LIMIT + ")" : "");
+    map.dataset.items = String(fc.features.length);
+    status.textContent = fc.features.length + " " + kind + ", " + drawn + " on the map" + (fc.next_cursor ? " (latest " + LIMIT + ")" : "");
   }
 
   async function load() {
@@ -155,16 +176,18 @@
     map.dataset.state = "loading";
     status.textContent = "Loading…";
     try {
-      const resp = await fetch("api/v1/articles?" + query().toString(), { headers: { Accept: "application/geo+json" } });
+      const kind = layer();
+      const url = "api/v1/" + kind + "?" + query().toString();
+      const resp = await fetch(url, { headers: { Accept: "application/geo+json" } });
       const body = await resp.json();
       if (mine !== generation) return; // a newer filter change won
       if (!resp.ok) throw new Error(body.error || resp.statusText);
-      render(body);
-      map.dataset.query = query().toString();
+      render(body, kind);
+      map.dataset.query = url;
       map.dataset.state = "ready";
     } catch (err) {
       if (mine !== generation) return;
-      status.textContent = "Could not load articles: " + err.message;
+      status.textContent = "Could not load " + layer() + ": " + err.message;
       map.dataset.state = "error";
     }
   }
