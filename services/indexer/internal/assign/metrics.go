@@ -104,10 +104,15 @@ func (m *metrics) count(before, after coverage) {
 }
 
 func (m *metrics) add(country string, k events.Kind, delta int) {
-	switch {
-	case delta > 0:
-		m.raised.WithLabelValues(country, string(k)).Add(float64(delta))
-	case delta < 0:
-		m.lowered.WithLabelValues(country, string(k)).Add(float64(-delta))
+	if delta == 0 {
+		return
+	}
+	// Both series exist from the first change on, so raised - lowered in
+	// PromQL finds its pair even where nothing was ever lowered.
+	up, down := m.raised.WithLabelValues(country, string(k)), m.lowered.WithLabelValues(country, string(k))
+	if delta > 0 {
+		up.Add(float64(delta))
+	} else {
+		down.Add(float64(-delta))
 	}
 }
