@@ -121,12 +121,20 @@ func inWindow(cfg Config, f Features, inc *Incident) bool {
 	return !f.At.Before(inc.FirstReport.Add(-cfg.Window)) && !f.At.After(inc.FirstReport.Add(cfg.Window))
 }
 
+// maxCompared is how many of an incident's members a new article is
+// compared with. Real incidents rarely reach it; a flood of near-identical
+// wire copies would otherwise make each assignment cost grow with the flood.
+const maxCompared = 24
+
 // scoreWeighted is Score past the checks, with the article's token weights
 // given so that Best weighs them once for all candidates.
 func scoreWeighted(cfg *Config, f *Features, fw []float64, inc *Incident) (score float64, ok bool) {
 	fm := f.member()
 	best, sum, n := 0.0, 0.0, 0
-	for i := range inc.Members {
+	// The newest members only, walking back from the last: a long-running
+	// incident's latest reports say what it is now, and the bound keeps an
+	// article's cost the same however many reports an incident gathers.
+	for i := len(inc.Members) - 1; i >= 0 && n < maxCompared; i-- {
 		m := &inc.Members[i]
 		if m.Noise {
 			continue
