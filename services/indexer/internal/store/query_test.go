@@ -3,7 +3,10 @@ package store
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestCoveringCells(t *testing.T) {
@@ -68,5 +71,67 @@ func TestCellOf(t *testing.T) {
 		if got := CellOf(tc.lat, tc.lon); got != tc.want {
 			t.Errorf("CellOf(%v, %v) = %d, want %d", tc.lat, tc.lon, got, tc.want)
 		}
+	}
+}
+
+// testDialect is a PostgreSQL-like dialect for checking the plans' shape.
+type testDialect struct{}
+
+func (testDialect) Placeholder(n int) string     { return "$" + strconv.Itoa(n) }
+func (testDialect) Time(t time.Time) any         { return t }
+func (testDialect) TextJoin() string             { return "" }
+func (testDialect) TextMatch(ph string) string   { return "a.search @@ " + ph }
+func (testDialect) TextMinSeq(string) string     { return "" }
+func (testDialect) TextArg(q string) (any, bool) { return q, q != "" }
+func (testDialect) Day(col string) string        { return col }
+func (testDialect) Cell(lat, lon string) string  { return lat + "," + lon }
+
+// TestArticlePlansTextOrder checks which full-text plans FewText adds and
+// in which order: the scan of the newest articles ("scan"), the guarded
+// sort of few matches ("few"), the planner's own ("final").
+func TestArticlePlansTextOrder(t *testing.T) {
+	few := PlanOptions{FewText: true}
+	share := func(f float64) PlanOptions { return PlanOptions{FewText: true, TextShare: f} }
+	// The page is 51 rows; the scan reads 20,000: a share of 0.0051 or
+	// more expects two pages there.
+	tests := []struct {
+		name string
+		q    ArticleQuery
+		o    PlanOptions
+		want []string
+	}{
+		{"common word", ArticleQuery{Text: "flood"}, share(0.09), []string{"scan", "few", "final"}},
+		{"two common words", ArticleQuery{Text: "bombing market"}, share(0.0081), []string{"scan", "few", "final"}},
+		{"just enough for the scan", ArticleQuery{Text: "x"}, share(0.0051), []string{"scan", "few", "final"}},
+		{"measured and few", ArticleQuery{Text: "bombing market flood"}, share(0.0007), []string{"final"}},
+		{"larger page", ArticleQuery{Text: "flood", Limit: 500}, share(0.0081), []string{"final"}},
+		{"unknown share", ArticleQuery{Text: "flood"}, few, []string{"few", "scan", "final"}},
+		{"text and time", ArticleQuery{Text: "flood", Since: time.Unix(0, 0)}, few, []string{"few", "scan", "final"}},
+		{"text and country", ArticleQuery{Text: "flood", Country: "PK"}, few, []string{"final"}},
+		{"without FewText", ArticleQuery{Text: "flood"}, PlanOptions{}, []string{"final"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plans, err := ArticlePlans(testDialect{}, tt.q, tt.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range plans {
+				switch {
+				case p.Final:
+					got = append(got, "final")
+				case p.Guard != "" && strings.Contains(p.SQL, "MATERIALIZED"):
+					got = append(got, "few")
+				case strings.Contains(p.SQL, "SELECT a.* FROM articles a"):
+					got = append(got, "scan")
+				default:
+					got = append(got, "unknown")
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("plans %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

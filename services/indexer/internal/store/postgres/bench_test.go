@@ -91,6 +91,31 @@ func BenchmarkIntegrationQueries(b *testing.B) {
 	storetest.BenchQueries(b, s, storetest.QueryCases(syn, storetest.T0))
 }
 
+// BenchmarkIntegrationTextQueries queries the fixture of
+// BenchmarkIntegrationQueries (run that first to fill it) with texts of
+// other shares than its cases: the synthetic vocabulary puts each word in
+// about 9% of articles, so three words match about 0.07% (551 of a
+// million) and four about 0.005% (46), shares the planner measures and
+// sorts. An article's id is split by PostgreSQL's parser into "synth" and
+// a signed number that no article's text holds.
+func BenchmarkIntegrationTextQueries(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("NEWSFLOW_BENCH_ARTICLES")); err == nil && v > 0 {
+		n = v
+	}
+	s := openSchema(b, fmt.Sprintf("bench_v2_%d", n), false)
+	syn := storetest.NewSynth(n, storetest.T0)
+	week := storetest.T0.Add(-7 * 24 * time.Hour)
+	storetest.BenchQueries(b, s, []storetest.QueryCase{
+		{Name: "one word", Q: store.ArticleQuery{Text: "flood", Limit: 50}},
+		{Name: "three words", Q: store.ArticleQuery{Text: "bombing market flood", Limit: 50}},
+		{Name: "four words", Q: store.ArticleQuery{Text: "bombing market flood drone", Limit: 50}},
+		{Name: "two words, week", Q: store.ArticleQuery{Text: "bombing market", Since: week, Limit: 50}},
+		{Name: "unknown word", Q: store.ArticleQuery{Text: "zqxjunlisted", Limit: 50}},
+		{Name: "id", Q: store.ArticleQuery{Text: syn.Article(n / 3).ID, Limit: 50}},
+	})
+}
+
 // analyze refreshes planner statistics after a bulk fill, as autovacuum
 // would a little later.
 func analyze(b *testing.B, schema string) {

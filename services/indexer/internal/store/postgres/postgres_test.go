@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,6 +22,14 @@ var schemas atomic.Int64
 // openIsolated returns a store in a fresh schema of the database named by
 // POSTGRES_DSN, dropped when the test ends.
 func openIsolated(t *testing.T) store.Store {
+	t.Helper()
+	s, _ := openIsolatedAdmin(t)
+	return s
+}
+
+// openIsolatedAdmin is openIsolated that also returns a connection whose
+// search_path is the store's schema.
+func openIsolatedAdmin(t *testing.T) (*postgres.Store, *pgx.Conn) {
 	t.Helper()
 	dsn := os.Getenv("POSTGRES_DSN")
 	if dsn == "" {
@@ -52,7 +61,10 @@ func openIsolated(t *testing.T) store.Store {
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	return s
+	if _, err := admin.Exec(ctx, "SET search_path TO "+schema); err != nil {
+		t.Fatalf("set search_path: %v", err)
+	}
+	return s, admin
 }
 
 func TestIntegrationConformance(t *testing.T) {
@@ -63,4 +75,47 @@ func TestIntegrationPlans(t *testing.T) {
 	s := openIsolated(t)
 	defer s.Close()
 	storetest.RunPlans(t, s)
+}
+
+// analyzedStore runs ANALYZE before its first query, so the full-text
+// plans see the statistics of the filled table (store.PlanOptions.RareText
+// false for common words) where a fresh table has none (true for all).
+type analyzedStore struct {
+	store.Store
+	admin *pgx.Conn
+	once  sync.Once
+	err   error
+}
+
+func (s *analyzedStore) Articles(ctx context.Context, q store.ArticleQuery) (store.ArticlePage, error) {
+	s.once.Do(func() { _, s.err = s.admin.Exec(ctx, "ANALYZE articles") })
+	if s.err != nil {
+		return store.ArticlePage{}, s.err
+	}
+	return s.Store.Articles(ctx, q)
+}
+
+// TestIntegrationPlansAnalyzed checks the plans again with statistics, which
+// reorders the full-text ones, then what the statistics say of some texts.
+func TestIntegrationPlansAnalyzed(t *testing.T) {
+	s, admin := openIsolatedAdmin(t)
+	defer s.Close()
+	storetest.RunPlans(t, &analyzedStore{Store: s, admin: admin})
+	// The synthetic vocabulary puts each word in about one article in ten.
+	tests := map[string]struct{ lo, hi float64 }{
+		"flood":                {0.05, 0.2},
+		"bombing market":       {0.0025, 0.04},
+		"bombing zqxjunlisted": {0, 0},
+		"zqxjunlisted":         {0, 0},
+		"the":                  {0, 0}, // a stop word: no lexeme at all
+	}
+	for text, want := range tests {
+		got, err := s.TextShare(context.Background(), text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got < want.lo || got > want.hi {
+			t.Errorf("TextShare(%q) = %g, want within [%g, %g]", text, got, want.lo, want.hi)
+		}
+	}
 }
