@@ -207,6 +207,18 @@ func RowOf(inc *incident.Incident) (IncidentRow, error) {
 	return r, nil
 }
 
+// ScanState reads one (id, state) row as an incident.
+func ScanState(r Row) (*incident.Incident, error) {
+	var (
+		id    string
+		state []byte
+	)
+	if err := r.Scan(&id, &state); err != nil {
+		return nil, fmt.Errorf("scan incident: %w", err)
+	}
+	return DecodeState(id, state)
+}
+
 // DecodeState decodes a stored incident state.
 func DecodeState(id string, state []byte) (*incident.Incident, error) {
 	var inc incident.Incident

@@ -13,6 +13,26 @@ type Row interface {
 	Scan(dest ...any) error
 }
 
+// ResultSet is a result set of either driver.
+type ResultSet interface {
+	Row
+	Next() bool
+	Err() error
+}
+
+// Collect reads every row with scan; the caller closes rows.
+func Collect[T any](rows ResultSet, scan func(Row) (T, error)) ([]T, error) {
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // ScanPlaceStat reads one row of TopPlacesSQL.
 func ScanPlaceStat(r Row) (PlaceStat, error) {
 	var st PlaceStat

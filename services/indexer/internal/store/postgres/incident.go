@@ -84,15 +84,8 @@ func (s *Store) IncidentSummary(ctx context.Context, q store.SummaryQuery) ([]st
 		return nil, fmt.Errorf("postgres: query incident summary: %w", err)
 	}
 	defer rows.Close()
-	out := []store.SummaryGroup{}
-	for rows.Next() {
-		g, err := store.ScanIncidentSummaryGroup(rows, q.GroupBy)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: scan incident summary: %w", err)
-		}
-		out = append(out, g)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.Collect(rows, func(r store.Row) (store.SummaryGroup, error) { return store.ScanIncidentSummaryGroup(r, q.GroupBy) })
+	if err != nil {
 		return nil, fmt.Errorf("postgres: read incident summary: %w", err)
 	}
 	return out, nil
@@ -216,22 +209,8 @@ func (x *session) states(ctx context.Context, query string, args ...any) ([]*inc
 		return nil, fmt.Errorf("postgres: read incidents: %w", err)
 	}
 	defer rows.Close()
-	var out []*incident.Incident
-	for rows.Next() {
-		var (
-			id    string
-			state []byte
-		)
-		if err := rows.Scan(&id, &state); err != nil {
-			return nil, fmt.Errorf("postgres: scan incident: %w", err)
-		}
-		inc, err := store.DecodeState(id, state)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: %w", err)
-		}
-		out = append(out, inc)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.Collect(rows, store.ScanState)
+	if err != nil {
 		return nil, fmt.Errorf("postgres: read incidents: %w", err)
 	}
 	return out, nil

@@ -656,15 +656,8 @@ func (s *Store) TopPlaces(ctx context.Context, q store.PlaceQuery) ([]store.Plac
 		return nil, fmt.Errorf("postgres: query top places: %w", err)
 	}
 	defer rows.Close()
-	out := []store.PlaceStat{}
-	for rows.Next() {
-		st, err := store.ScanPlaceStat(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: scan top place: %w", err)
-		}
-		out = append(out, st)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.Collect(rows, store.ScanPlaceStat)
+	if err != nil {
 		return nil, fmt.Errorf("postgres: read top places: %w", err)
 	}
 	return out, nil
@@ -681,15 +674,8 @@ func (s *Store) CasualtySummary(ctx context.Context, q store.SummaryQuery) ([]st
 		return nil, fmt.Errorf("postgres: query summary: %w", err)
 	}
 	defer rows.Close()
-	out := []store.SummaryGroup{}
-	for rows.Next() {
-		g, err := store.ScanSummaryGroup(rows, q.GroupBy)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: scan summary: %w", err)
-		}
-		out = append(out, g)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.Collect(rows, func(r store.Row) (store.SummaryGroup, error) { return store.ScanSummaryGroup(r, q.GroupBy) })
+	if err != nil {
 		return nil, fmt.Errorf("postgres: read summary: %w", err)
 	}
 	return out, nil
