@@ -307,26 +307,7 @@ func IncidentsSQL(d Dialect, q IncidentQuery) (string, []any, error) {
 // order, and mean lat, lon. Groups follow the incident's focus and first
 // report day.
 func IncidentSummarySQL(d Dialect, q SummaryQuery) (string, []any, error) {
-	b := NewBuilder(d)
-	b.timeRange("i.first_report", q.Since, q.Until)
-	if q.Country != "" {
-		b.Where("i.country = " + b.Arg(q.Country))
-	}
-	var keys, group, order string
-	switch q.GroupBy {
-	case ByCountry, "":
-		keys, group, order = "i.country, '', '', ''", "i.country", "n DESC, i.country"
-	case ByAdmin1:
-		keys, group, order = "i.country, i.admin1, MAX(i.admin1_name), ''", "i.country, i.admin1", "n DESC, i.country, i.admin1"
-	case ByDay:
-		day := d.Day("i.first_report")
-		keys, group, order = "'', '', '', "+day, day, day
-	default:
-		return "", nil, fmt.Errorf("unknown group_by %q", q.GroupBy)
-	}
-	sql := "SELECT " + keys + ", COUNT(*) AS n, SUM(i.articles), SUM(i.killed), SUM(i.injured), SUM(i.arrested), SUM(i.kidnapped), SUM(i.missing), SUM(i.displaced), AVG(i.lat), AVG(i.lon) FROM incidents i" +
-		b.Clause() + " GROUP BY " + group + " ORDER BY " + order
-	return sql, b.Args, nil
+	return summarySQL(d, q, "incidents", "first_report", "SUM(t.articles), ")
 }
 
 // ScanIncidentSummaryGroup reads one row of IncidentSummarySQL.

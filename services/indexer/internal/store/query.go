@@ -494,24 +494,32 @@ func TopPlacesSQL(d Dialect, q PlaceQuery) (string, []any) {
 // SummarySQL selects key columns (country, admin1, admin1_name, day), then
 // the article count, the six totals in events.Kinds order, and mean lat, lon.
 func SummarySQL(d Dialect, q SummaryQuery) (string, []any, error) {
+	return summarySQL(d, q, "articles", "published_at", "")
+}
+
+// summarySQL groups the rows of table, which has the country, admin1,
+// admin1_name, lat, lon and six kind columns of both articles and
+// incidents, by q.GroupBy over timeCol. extra are further sums selected
+// between the row count and the kinds.
+func summarySQL(d Dialect, q SummaryQuery, table, timeCol, extra string) (string, []any, error) {
 	b := NewBuilder(d)
-	b.timeRange("a.published_at", q.Since, q.Until)
+	b.timeRange("t."+timeCol, q.Since, q.Until)
 	if q.Country != "" {
-		b.Where("a.country = " + b.Arg(q.Country))
+		b.Where("t.country = " + b.Arg(q.Country))
 	}
 	var keys, group, order string
 	switch q.GroupBy {
 	case ByCountry, "":
-		keys, group, order = "a.country, '', '', ''", "a.country", "n DESC, a.country"
+		keys, group, order = "t.country, '', '', ''", "t.country", "n DESC, t.country"
 	case ByAdmin1:
-		keys, group, order = "a.country, a.admin1, MAX(a.admin1_name), ''", "a.country, a.admin1", "n DESC, a.country, a.admin1"
+		keys, group, order = "t.country, t.admin1, MAX(t.admin1_name), ''", "t.country, t.admin1", "n DESC, t.country, t.admin1"
 	case ByDay:
-		day := d.Day("a.published_at")
+		day := d.Day("t." + timeCol)
 		keys, group, order = "'', '', '', "+day, day, day
 	default:
 		return "", nil, fmt.Errorf("unknown group_by %q", q.GroupBy)
 	}
-	sql := "SELECT " + keys + ", COUNT(*) AS n, SUM(a.killed), SUM(a.injured), SUM(a.arrested), SUM(a.kidnapped), SUM(a.missing), SUM(a.displaced), AVG(a.lat), AVG(a.lon) FROM articles a" +
+	sql := "SELECT " + keys + ", COUNT(*) AS n, " + extra + "SUM(t.killed), SUM(t.injured), SUM(t.arrested), SUM(t.kidnapped), SUM(t.missing), SUM(t.displaced), AVG(t.lat), AVG(t.lon) FROM " + table + " t" +
 		b.Clause() + " GROUP BY " + group + " ORDER BY " + order
 	return sql, b.Args, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/newsflow/newsflow/pkg/events"
 )
@@ -31,6 +32,60 @@ func Collect[T any](rows ResultSet, scan func(Row) (T, error)) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// ReadArticlePage reads the rows of one articles plan into a page of at most
+// limit articles; full reports that a further row exists, so the page has a
+// next cursor.
+func ReadArticlePage(rows ResultSet, limit int) (page ArticlePage, full bool, err error) {
+	page.Articles, full, err = readPage(rows, limit, DecodeDoc)
+	if full {
+		last := page.Articles[limit-1]
+		page.Next = &Cursor{PublishedAt: last.PublishedAt.UTC().Truncate(time.Microsecond), ID: last.ID}
+	}
+	return page, full, err
+}
+
+// ReadIncidentPage reads the rows of IncidentsSQL into a page of at most
+// limit incidents.
+func ReadIncidentPage(rows ResultSet, limit int) (IncidentPage, error) {
+	var (
+		page IncidentPage
+		full bool
+		err  error
+	)
+	page.Incidents, full, err = readPage(rows, limit, ScanIncidentDoc)
+	if full {
+		last := page.Incidents[limit-1]
+		page.Next = &Cursor{PublishedAt: last.FirstReport.UTC().Truncate(time.Microsecond), ID: last.ID}
+	}
+	return page, err
+}
+
+// readPage reads list rows, each (doc, sort key, id), decoding up to limit of
+// them; one more row means the page is full. The sort key only orders the
+// query (its type differs between drivers), so it is read and dropped.
+func readPage[T any](rows ResultSet, limit int, decode func(id string, doc []byte) (T, error)) (items []T, full bool, err error) {
+	items = []T{}
+	for rows.Next() {
+		var (
+			doc []byte
+			key any
+			id  string
+		)
+		if err := rows.Scan(&doc, &key, &id); err != nil {
+			return nil, false, fmt.Errorf("scan row: %w", err)
+		}
+		if len(items) == limit {
+			return items, true, nil
+		}
+		v, err := decode(id, doc)
+		if err != nil {
+			return nil, false, err
+		}
+		items = append(items, v)
+	}
+	return items, false, rows.Err()
 }
 
 // ScanPlaceStat reads one row of TopPlacesSQL.

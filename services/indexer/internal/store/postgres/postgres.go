@@ -6,7 +6,6 @@ package postgres
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -598,35 +597,15 @@ func planArgs(q store.ArticleQuery, args []any) []any {
 }
 
 // articles runs one plan; full reports that it filled the page.
-func (s *Store) articles(ctx context.Context, p store.Plan, limit int) (page store.ArticlePage, full bool, err error) {
+func (s *Store) articles(ctx context.Context, p store.Plan, limit int) (store.ArticlePage, bool, error) {
 	rows, err := s.pool.Query(ctx, p.SQL, p.Args...)
 	if err != nil {
-		return page, false, fmt.Errorf("postgres: query articles: %w", err)
+		return store.ArticlePage{}, false, fmt.Errorf("postgres: query articles: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var (
-			doc       []byte
-			published time.Time
-			id        string
-		)
-		if err := rows.Scan(&doc, &published, &id); err != nil {
-			return page, false, fmt.Errorf("postgres: scan article: %w", err)
-		}
-		if len(page.Articles) == limit {
-			last := page.Articles[limit-1]
-			page.Next = &store.Cursor{PublishedAt: last.PublishedAt.UTC().Truncate(time.Microsecond), ID: last.ID}
-			full = true
-			break
-		}
-		var a events.EnrichedArticle
-		if err := json.Unmarshal(doc, &a); err != nil {
-			return page, false, fmt.Errorf("postgres: decode stored article %s: %w", id, err)
-		}
-		page.Articles = append(page.Articles, a)
-	}
-	if err := rows.Err(); err != nil {
-		return page, false, fmt.Errorf("postgres: read articles: %w", err)
+	page, full, err := store.ReadArticlePage(rows, limit)
+	if err != nil {
+		return store.ArticlePage{}, false, fmt.Errorf("postgres: read articles: %w", err)
 	}
 	return page, full, nil
 }

@@ -23,29 +23,8 @@ func (s *Store) Incidents(ctx context.Context, q store.IncidentQuery) (store.Inc
 		return store.IncidentPage{}, fmt.Errorf("sqlite: query incidents: %w", err)
 	}
 	defer rows.Close()
-	limit := store.PageLimit(q.Limit)
-	page := store.IncidentPage{Incidents: []store.IncidentItem{}}
-	for rows.Next() {
-		var (
-			doc   []byte
-			first int64
-			id    string
-		)
-		if err := rows.Scan(&doc, &first, &id); err != nil {
-			return store.IncidentPage{}, fmt.Errorf("sqlite: scan incident: %w", err)
-		}
-		if len(page.Incidents) == limit {
-			last := page.Incidents[limit-1]
-			page.Next = &store.Cursor{PublishedAt: last.FirstReport.UTC().Truncate(time.Microsecond), ID: last.ID}
-			break
-		}
-		it, err := store.ScanIncidentDoc(id, doc)
-		if err != nil {
-			return store.IncidentPage{}, fmt.Errorf("sqlite: %w", err)
-		}
-		page.Incidents = append(page.Incidents, it)
-	}
-	if err := rows.Err(); err != nil {
+	page, err := store.ReadIncidentPage(rows, store.PageLimit(q.Limit))
+	if err != nil {
 		return store.IncidentPage{}, fmt.Errorf("sqlite: read incidents: %w", err)
 	}
 	return page, nil

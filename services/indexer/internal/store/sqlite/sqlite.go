@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -590,35 +589,15 @@ func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) (store.Artic
 }
 
 // articles runs one plan; full reports that it filled the page.
-func (s *Store) articles(ctx context.Context, p store.Plan, limit int) (page store.ArticlePage, full bool, err error) {
+func (s *Store) articles(ctx context.Context, p store.Plan, limit int) (store.ArticlePage, bool, error) {
 	rows, err := s.read.QueryContext(ctx, p.SQL, p.Args...)
 	if err != nil {
-		return page, false, fmt.Errorf("sqlite: query articles: %w", err)
+		return store.ArticlePage{}, false, fmt.Errorf("sqlite: query articles: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var (
-			doc       []byte
-			published int64
-			id        string
-		)
-		if err := rows.Scan(&doc, &published, &id); err != nil {
-			return page, false, fmt.Errorf("sqlite: scan article: %w", err)
-		}
-		if len(page.Articles) == limit {
-			last := page.Articles[limit-1]
-			page.Next = &store.Cursor{PublishedAt: last.PublishedAt.UTC().Truncate(time.Microsecond), ID: last.ID}
-			full = true
-			break
-		}
-		var a events.EnrichedArticle
-		if err := json.Unmarshal(doc, &a); err != nil {
-			return page, false, fmt.Errorf("sqlite: decode stored article %s: %w", id, err)
-		}
-		page.Articles = append(page.Articles, a)
-	}
-	if err := rows.Err(); err != nil {
-		return page, false, fmt.Errorf("sqlite: read articles: %w", err)
+	page, full, err := store.ReadArticlePage(rows, limit)
+	if err != nil {
+		return store.ArticlePage{}, false, fmt.Errorf("sqlite: read articles: %w", err)
 	}
 	return page, full, nil
 }
