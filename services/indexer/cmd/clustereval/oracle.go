@@ -273,14 +273,12 @@ func pairFeatures(recs []record, enriched map[string]events.EnrichedArticle, out
 		m   incident.Member
 	}
 	var all []one
-	df := incident.NewDocFreq()
 	for _, it := range items(recs) {
 		a, ok := enriched[it.id]
 		if !ok {
 			continue
 		}
 		f := incident.Extract(a)
-		df.Add(f.Tokens)
 		if f.Noise || f.Roundup {
 			continue
 		}
@@ -294,7 +292,7 @@ func pairFeatures(recs []record, enriched map[string]events.EnrichedArticle, out
 			if b.m.At.Sub(a.m.At) > cfg.Window {
 				break
 			}
-			e := incident.Compare(cfg, df, a.m, b.m)
+			e := incident.Compare(cfg, a.m, b.m)
 			same := 0
 			if a.rec == b.rec {
 				same = 1

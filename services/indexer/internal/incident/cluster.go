@@ -32,12 +32,6 @@ type Config struct {
 	TimePrior float64
 	// Weights turn the evidence of a pair of reports into log-odds.
 	Weights Weights
-	// DF weighs signature tokens by rarity, learned from the stream; nil
-	// weighs them alike. The default is nil: the store's assigner must give
-	// the same incidents after a restart, which counts held only in memory
-	// would not, and on the UCDP dev set the weighting gained nothing
-	// (F1 0.532 with it, 0.537 without).
-	DF *DocFreq
 }
 
 // Weights are the log-odds contributions of each piece of evidence that two
@@ -111,7 +105,7 @@ func Score(cfg Config, f Features, inc *Incident) (score float64, ok bool) {
 		// Noise follows its outlet (Best), and a digest joins nothing.
 		return 0, false
 	}
-	return scoreWeighted(&cfg, &f, cfg.DF.weights(f.Tokens), inc)
+	return scoreFeatures(&cfg, &f, inc)
 }
 
 // inWindow reports whether the article is within the window of the
@@ -126,9 +120,8 @@ func inWindow(cfg Config, f Features, inc *Incident) bool {
 // wire copies would otherwise make each assignment cost grow with the flood.
 const maxCompared = 24
 
-// scoreWeighted is Score past the checks, with the article's token weights
-// given so that Best weighs them once for all candidates.
-func scoreWeighted(cfg *Config, f *Features, fw []float64, inc *Incident) (score float64, ok bool) {
+// scoreFeatures is Score past the checks.
+func scoreFeatures(cfg *Config, f *Features, inc *Incident) (float64, bool) {
 	fm := f.member()
 	best, sum, n := 0.0, 0.0, 0
 	// The newest members only, walking back from the last: a long-running
@@ -139,7 +132,7 @@ func scoreWeighted(cfg *Config, f *Features, fw []float64, inc *Incident) (score
 		if m.Noise {
 			continue
 		}
-		e := compare(cfg, cfg.DF, &fm, fw, m)
+		e := compare(cfg, &fm, m)
 		if !plausible(cfg, &e) {
 			// One member that cannot be the same event (far away, or
 			// figures and words both disagree) vetoes the incident.
@@ -209,12 +202,11 @@ func Best(cfg Config, f Features, candidates []*Incident) *Incident {
 	}
 	var ok []scored
 	close := 0
-	fw := cfg.DF.weights(f.Tokens)
 	for _, inc := range candidates {
 		if !inWindow(cfg, f, inc) {
 			continue
 		}
-		if s, fits := scoreWeighted(&cfg, &f, fw, inc); fits {
+		if s, fits := scoreFeatures(&cfg, &f, inc); fits {
 			ok = append(ok, scored{inc, s})
 			if nearInTime(f.At, inc) {
 				close++
@@ -280,8 +272,7 @@ func (inc *Incident) Add(f Features, seq int) { inc.add(f, seq) }
 // keys each incident by day and by place (a one-degree grid cell for a
 // precise focus, the country otherwise; see IndexKeys) and by source, so an
 // article is compared only with the incidents of nearby days and places and
-// the cost per article stays bounded as the stream grows. With Config.DF
-// set it also learns the document frequencies that weigh words.
+// the cost per article stays bounded as the stream grows.
 type Clusterer struct {
 	cfg       Config
 	byArticle map[string]*Incident
@@ -305,16 +296,11 @@ func (c *Clusterer) Assign(a events.EnrichedArticle) (inc *Incident, created boo
 	f := Extract(a)
 	c.seq++
 	if inc, ok := c.byArticle[f.ArticleID]; ok {
-		f.weight = c.cfg.DF.total(f.Tokens)
 		inc.add(f, c.seq)
 		c.reindex(inc)
 		return inc, false
 	}
 	inc = Best(c.cfg, f, c.candidates(f))
-	c.cfg.DF.Add(f.Tokens)
-	// The member keeps its total token weight as of now, so comparisons
-	// with it need not weigh its tokens again.
-	f.weight = c.cfg.DF.total(f.Tokens)
 	if inc == nil {
 		inc, created = open(f), true
 		c.order = append(c.order, inc)

@@ -44,8 +44,6 @@ type Features struct {
 	// timeline, a media roundup): it belongs to no single incident, so it
 	// stays on its own and nothing joins it.
 	Roundup bool
-	// weight is the total token weight the Clusterer computed, 0 if none.
-	weight float64
 }
 
 // leadBytes bounds how much of the body joins the title in the signature:

@@ -38,9 +38,6 @@ type Member struct {
 	// Revises marks a member reporting an upward toll revision
 	// (Features.Revises).
 	Revises bool `json:"revises,omitempty"`
-	// weight caches the total token weight when the Clusterer knew it (see
-	// similarityWeighted); 0 means unknown.
-	weight float64
 }
 
 // Estimate returns the current best estimate for one kind, 0 when no report

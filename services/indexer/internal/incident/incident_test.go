@@ -326,25 +326,21 @@ func TestNoiseAndRoundup(t *testing.T) {
 	}
 }
 
-func TestDocFreqWeighsRareWordsUp(t *testing.T) {
-	df := NewDocFreq()
-	common, rare := tokens("militant"), tokens("cinema")
-	for range 50 {
-		df.Add(common)
+func TestSimilarity(t *testing.T) {
+	tests := []struct {
+		name     string
+		a, b     string
+		min, max float64
+	}{
+		{"same words", "militant cinema grenade", "grenade cinema militant", 1, 1},
+		{"nothing shared", "militant cinema", "flood school", 0, 0},
+		{"terse headline inside a longer text", "cinema grenade", "grenade thrown into crowded cinema hall injures viewers", 0.6, 0.7},
+		{"long texts sharing one word", "grenade thrown into crowded cinema hall", "flood waters reach crowded school building", 0.1, 0.2},
 	}
-	df.Add(rare)
-	if wc, wr := df.Weight(common[0]), df.Weight(rare[0]); !(wr > 2*wc) {
-		t.Errorf("weights: common %.2f rare %.2f, want rare well above", wc, wr)
-	}
-	var none *DocFreq
-	if w := none.Weight(common[0]); w != 1 {
-		t.Errorf("nil DocFreq weight = %v, want 1", w)
-	}
-	// Sharing the rare word counts for more than sharing the common one.
-	a, b := tokens("militant cinema grenade"), tokens("militant cinema")
-	c := tokens("militant school grenade")
-	if sab, sac := weightedSimilarity(df, a, b), weightedSimilarity(df, a, c); !(sab > sac) {
-		t.Errorf("similarity with rare word shared %.2f, common shared %.2f", sab, sac)
+	for _, tt := range tests {
+		if got := similarity(tokens(tt.a), tokens(tt.b)); got < tt.min || got > tt.max {
+			t.Errorf("%s: similarity %.3f, want %.2f..%.2f", tt.name, got, tt.min, tt.max)
+		}
 	}
 }
 
