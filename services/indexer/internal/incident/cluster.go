@@ -26,10 +26,6 @@ type Config struct {
 	// killed figures disagree cannot be one event: different tolls in
 	// different words are different events, whatever place and day share.
 	DisagreeText float64
-	// TimePrior is a bonus for a report a day or less from an incident,
-	// divided among the incidents that close. 0 disables it; the weights'
-	// SameDay and PerDay already weigh time.
-	TimePrior float64
 	// Weights turn the evidence of a pair of reports into log-odds.
 	Weights Weights
 }
@@ -95,8 +91,7 @@ func (w *Weights) logit(e *Evidence) float64 {
 // Score rates how well an article fits an incident: the log-odds that it
 // reports the same event as the member it fits best. ok is false when the
 // article cannot belong to it at all (too far in time, a digest or a noise
-// line, or nothing but timing in common). The score leaves out the time
-// prior Best adds, which depends on the other candidates.
+// line, or nothing but timing in common).
 func Score(cfg Config, f Features, inc *Incident) (score float64, ok bool) {
 	if !inWindow(cfg, f, inc) {
 		return 0, false
@@ -186,9 +181,8 @@ func intersects(a, b []string) bool {
 
 // Best returns the candidate the article fits best above the threshold, or
 // nil when it should open a new incident. A roundup always opens its own; a
-// noise line follows its outlet's closest story (sameOutlet). With a
-// TimePrior, reports a day or less apart get a bonus shared among the
-// compatible candidates.
+// noise line follows its outlet's closest story (sameOutlet). Ties go to
+// the smaller id, so the choice does not depend on the candidates' order.
 func Best(cfg Config, f Features, candidates []*Incident) *Incident {
 	switch {
 	case f.Roundup:
@@ -196,35 +190,18 @@ func Best(cfg Config, f Features, candidates []*Incident) *Incident {
 	case f.Noise:
 		return sameOutlet(f, candidates)
 	}
-	type scored struct {
-		inc   *Incident
-		score float64
-	}
-	var ok []scored
-	close := 0
+	var best *Incident
+	var bestScore float64
 	for _, inc := range candidates {
 		if !inWindow(cfg, f, inc) {
 			continue
 		}
-		if s, fits := scoreFeatures(&cfg, &f, inc); fits {
-			ok = append(ok, scored{inc, s})
-			if nearInTime(f.At, inc) {
-				close++
-			}
-		}
-	}
-	var best *Incident
-	var bestScore float64
-	for _, c := range ok {
-		s := c.score
-		if close > 0 && nearInTime(f.At, c.inc) {
-			s += cfg.TimePrior / float64(close)
-		}
-		if s <= cfg.Threshold {
+		s, fits := scoreFeatures(&cfg, &f, inc)
+		if !fits || s <= cfg.Threshold {
 			continue
 		}
-		if best == nil || s > bestScore || s == bestScore && c.inc.ID < best.ID {
-			best, bestScore = c.inc, s
+		if best == nil || s > bestScore || s == bestScore && inc.ID < best.ID {
+			best, bestScore = inc, s
 		}
 	}
 	return best
@@ -252,12 +229,6 @@ func sameOutlet(f Features, candidates []*Incident) *Incident {
 		}
 	}
 	return best
-}
-
-// nearInTime reports whether t is within a day of the incident's first report.
-func nearInTime(t time.Time, inc *Incident) bool {
-	d := t.Sub(inc.FirstReport)
-	return d >= -24*time.Hour && d <= 24*time.Hour
 }
 
 // Open starts an incident from one article.
