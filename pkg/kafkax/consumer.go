@@ -118,6 +118,34 @@ func (c *Consumer) newReader() *kafka.Reader {
 // Run consumes until ctx is done. An unfinished batch is left uncommitted and
 // will be delivered again, to this process or another member of the group.
 func (c *Consumer) Run(ctx context.Context, h Handler) error {
+	return RunStaged(ctx, c, Stages[struct{}]{
+		Prepare: func([]kafka.Message) struct{} { return struct{}{} },
+		Handle: func(ctx context.Context, batch []kafka.Message, _ struct{}) ([]Poison, error) {
+			return h(ctx, batch)
+		},
+	})
+}
+
+// Stages split the handling of a batch in two, so that the CPU work on the
+// next batch overlaps the wait for the current one's store or publish.
+// Prepare runs as soon as a batch is fetched, one batch ahead of Handle, in
+// fetch order; it must not have effects that need a commit, because a batch
+// fetched ahead is dropped when the Reader is recreated. Handle has the
+// contract of a Handler and gets Prepare's result.
+type Stages[T any] struct {
+	Prepare func(batch []kafka.Message) T
+	Handle  func(ctx context.Context, batch []kafka.Message, prepared T) ([]Poison, error)
+}
+
+// fetched is a batch that the fetcher has read and prepared, or its error.
+type fetched[T any] struct {
+	batch    []kafka.Message
+	prepared T
+	err      error
+}
+
+// RunStaged is Run with the batch handling split into stages.
+func RunStaged[T any](ctx context.Context, c *Consumer, s Stages[T]) error {
 	// The Reader is made here, not in NewConsumer: a kafka-go group Reader
 	// starts joining at once, and before the service has waited for Kafka
 	// and its topics that only floods the log with failed joins.
@@ -127,27 +155,32 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 	}
 	c.mu.Unlock()
 	go c.watchLag(ctx)
+	ahead, stop := startFetcher(ctx, c, s.Prepare)
+	defer func() { stop() }()
 	fetchBackoff := time.Second
 	for {
-		wctx, end := c.wd.begin(ctx)
-		batch, err := c.fetch(wctx)
-		end()
-		if ctx.Err() != nil {
+		var f fetched[T]
+		select {
+		case <-ctx.Done():
 			return nil
+		case f = <-ahead:
 		}
 		if c.wd.reset() {
 			// A partial batch is dropped: it is not committed, so the new
 			// Reader fetches it again.
+			stop()
 			c.restart(ctx, fmt.Sprintf("no progress for %s although the group has lag", c.wd.stall))
+			ahead, stop = startFetcher(ctx, c, s.Prepare)
 			continue
 		}
-		if err != nil {
+		if f.err != nil {
 			// A group Reader gives up when it cannot reach the coordinator
 			// for a while (a broker restart): wait, then start a new one,
 			// which rejoins and resumes from the committed offsets.
+			stop()
 			c.m.retries.WithLabelValues("fetch").Inc()
 			c.cfg.Logger.Warn("fetch failed", slog.String("topic", c.cfg.Topic),
-				slog.Duration("backoff", fetchBackoff), slog.Any("error", err))
+				slog.Duration("backoff", fetchBackoff), slog.Any("error", f.err))
 			select {
 			case <-ctx.Done():
 				return nil
@@ -155,33 +188,87 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 			}
 			fetchBackoff = min(2*fetchBackoff, 30*time.Second)
 			c.restart(ctx, "fetch failed")
+			ahead, stop = startFetcher(ctx, c, s.Prepare)
 			continue
 		}
 		fetchBackoff = time.Second
-		poison, ok := c.handle(ctx, batch, h)
-		if !ok {
-			return nil
-		}
-		if !c.retry(ctx, "dead_letter", func() error { return c.deadLetter(ctx, poison) }) {
-			return nil
-		}
-		wctx, end = c.wd.begin(ctx)
-		ok = c.retry(wctx, "commit", func() error { return c.reader.CommitMessages(wctx, batch...) })
-		end()
-		if ctx.Err() != nil {
-			return nil
-		}
-		if !ok {
+		if !c.complete(ctx, f.batch, func(ctx context.Context) ([]Poison, error) {
+			return s.Handle(ctx, f.batch, f.prepared)
+		}) {
+			if ctx.Err() != nil {
+				return nil
+			}
 			// Only the watchdog ends a commit early. The batch was handled
-			// but not committed: it comes again, and handlers are idempotent.
+			// but not committed: it comes again, and handlers are
+			// idempotent. The batch fetched ahead came from the old Reader.
+			stop()
 			c.wd.reset()
 			c.restart(ctx, fmt.Sprintf("commit stalled for %s", c.wd.stall))
-			continue
+			ahead, stop = startFetcher(ctx, c, s.Prepare)
 		}
-		c.wd.progress()
-		c.m.consumed.Add(float64(len(batch)))
-		c.m.deadLettered.Add(float64(len(poison)))
 	}
+}
+
+// complete handles a batch, dead-letters its poison and commits it. It
+// reports whether the batch was committed.
+func (c *Consumer) complete(ctx context.Context, batch []kafka.Message, h func(context.Context) ([]Poison, error)) bool {
+	poison, ok := c.handle(ctx, batch, h)
+	if !ok {
+		return false
+	}
+	if !c.retry(ctx, "dead_letter", func() error { return c.deadLetter(ctx, poison) }) {
+		return false
+	}
+	wctx, end := c.wd.begin(ctx)
+	ok = c.retry(wctx, "commit", func() error { return c.current().CommitMessages(wctx, batch...) })
+	end()
+	if !ok {
+		return false
+	}
+	c.wd.progress()
+	c.m.consumed.Add(float64(len(batch)))
+	c.m.deadLettered.Add(float64(len(poison)))
+	return true
+}
+
+// startFetcher fetches and prepares batches from the current Reader, one
+// ahead of the handler, until the returned stop is called or a fetch fails;
+// a failure is the last thing it sends. stop waits for it to end.
+func startFetcher[T any](ctx context.Context, c *Consumer, prepare func([]kafka.Message) T) (<-chan fetched[T], func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	out := make(chan fetched[T])
+	done := make(chan struct{})
+	r := c.current()
+	go func() {
+		defer close(done)
+		for {
+			wctx, end := c.wd.begin(ctx)
+			batch, err := c.fetch(wctx, r)
+			end()
+			f := fetched[T]{batch: batch, err: err}
+			if err == nil {
+				f.prepared = prepare(batch)
+			}
+			select {
+			case out <- f:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return out, func() {
+		cancel()
+		<-done
+	}
+}
+
+func (c *Consumer) current() *kafka.Reader {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reader
 }
 
 // closeTimeout bounds closing a stuck Reader: leaving the group needs the
@@ -213,8 +300,8 @@ func (c *Consumer) restart(ctx context.Context, why string) {
 
 // fetch blocks for the first message, then gathers more until the batch is
 // full or MaxWait has passed.
-func (c *Consumer) fetch(ctx context.Context) ([]kafka.Message, error) {
-	first, err := c.reader.FetchMessage(ctx)
+func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader) ([]kafka.Message, error) {
+	first, err := r.FetchMessage(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +309,7 @@ func (c *Consumer) fetch(ctx context.Context) ([]kafka.Message, error) {
 	wctx, cancel := context.WithTimeout(ctx, c.cfg.MaxWait)
 	defer cancel()
 	for len(batch) < c.cfg.MaxBatch {
-		m, err := c.reader.FetchMessage(wctx)
+		m, err := r.FetchMessage(wctx)
 		if err != nil {
 			break // the wait is over or ctx is done; hand over what we have
 		}
@@ -231,12 +318,12 @@ func (c *Consumer) fetch(ctx context.Context) ([]kafka.Message, error) {
 	return batch, nil
 }
 
-func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, h Handler) ([]Poison, bool) {
+func (c *Consumer) handle(ctx context.Context, batch []kafka.Message, h func(context.Context) ([]Poison, error)) ([]Poison, bool) {
 	var poison []Poison
 	ok := c.retry(ctx, "handle", func() error {
 		start := time.Now()
 		var err error
-		poison, err = h(ctx, batch)
+		poison, err = h(ctx)
 		c.m.batchSeconds.Observe(time.Since(start).Seconds())
 		c.m.batchSize.Observe(float64(len(batch)))
 		return err

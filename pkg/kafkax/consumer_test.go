@@ -130,3 +130,87 @@ func counterValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	}
 	return 0
 }
+
+// TestRunStagedPreparesAhead checks the pipelining: while the handler holds
+// the first batch, the next one is fetched and prepared, and every batch
+// reaches the handler with its own prepared value.
+func TestRunStagedPreparesAhead(t *testing.T) {
+	const in, dlq = "staged", "staged.dlq"
+	cfg := kafkax.Config{Brokers: kafkatest.NewCluster(t), ClientID: "test"}
+	tr := cfg.Transport()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := kafkax.EnsureTopics(ctx, cfg, tr, kafkax.Topic{Name: in, Partitions: 1}, kafkax.Topic{Name: dlq, Partitions: 1}); err != nil {
+		t.Fatal(err)
+	}
+	w := kafkax.NewWriter(cfg, tr)
+	defer w.Close()
+	const n = 40
+	var msgs []kafka.Message
+	for i := range n {
+		msgs = append(msgs, kafka.Message{Topic: in, Value: []byte(fmt.Sprint(i))})
+	}
+	if err := w.WriteMessages(ctx, msgs...); err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	c, err := kafkax.NewConsumer(kafkax.ConsumerConfig{
+		Kafka: cfg, Transport: tr, Topic: in, GroupID: "staged-group", DLQTopic: dlq, DLQ: w,
+		MaxBatch: 10, MaxWait: 20 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: reg, Service: "test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	preparedAhead := make(chan struct{})
+	var (
+		mu       sync.Mutex
+		prepared int
+		handled  int
+		first    = true
+	)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- kafkax.RunStaged(runCtx, c, kafkax.Stages[string]{
+			Prepare: func(batch []kafka.Message) string {
+				mu.Lock()
+				prepared++
+				if prepared == 2 {
+					close(preparedAhead)
+				}
+				mu.Unlock()
+				return string(batch[0].Value) + "+" + fmt.Sprint(len(batch))
+			},
+			Handle: func(ctx context.Context, batch []kafka.Message, p string) ([]kafkax.Poison, error) {
+				if want := string(batch[0].Value) + "+" + fmt.Sprint(len(batch)); p != want {
+					t.Errorf("batch %s handled with %q prepared", want, p)
+				}
+				if first {
+					first = false
+					select {
+					case <-preparedAhead:
+					case <-ctx.Done():
+						return nil, ctx.Err()
+					}
+				}
+				mu.Lock()
+				handled += len(batch)
+				mu.Unlock()
+				return nil, nil
+			},
+		})
+	}()
+	for counterValue(t, reg, "newsflow_test_consumer_messages_total") < n && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("RunStaged: %v", err)
+	}
+	if handled != n {
+		t.Errorf("handled %d of %d messages", handled, n)
+	}
+}

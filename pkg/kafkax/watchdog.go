@@ -14,7 +14,8 @@ const DefaultStallTimeout = 45 * time.Second
 // broker restart a Reader can keep a dead connection or a stale group
 // generation and block in FetchMessage or CommitMessages forever while
 // messages pile up. The consumer loop tells the watchdog when it waits on
-// Kafka (begin/end) and when it commits; the lag loop reports the group's
+// Kafka (begin/end; the fetch ahead and the commit may wait at once) and
+// when it commits; the lag loop reports the group's
 // offsets. When the loop has waited longer than the stall timeout, the group
 // has lag, and its committed offsets have not moved for as long, the
 // watchdog cancels the wait and the loop recreates the Reader.
@@ -26,8 +27,7 @@ type watchdog struct {
 	now   func() time.Time
 
 	mu        sync.Mutex
-	waitStart time.Time // zero when the loop is not waiting on Kafka
-	cancel    context.CancelFunc
+	waits     map[*wait]struct{} // the waits on Kafka under way
 	tripped   bool
 	committed int64     // the group's committed offsets, summed
 	moved     time.Time // when the group last made progress
@@ -37,19 +37,27 @@ func newWatchdog(stall time.Duration, now func() time.Time) *watchdog {
 	if stall <= 0 {
 		stall = DefaultStallTimeout
 	}
-	return &watchdog{stall: stall, now: now, committed: -1, moved: now()}
+	return &watchdog{stall: stall, now: now, waits: map[*wait]struct{}{}, committed: -1, moved: now()}
+}
+
+// wait is one wait on Kafka: the fetcher's and the commit's may overlap.
+type wait struct {
+	start  time.Time
+	cancel context.CancelFunc
 }
 
 // begin marks the start of a wait on Kafka. The returned context is
 // cancelled when the watchdog trips; end must be called when the wait is over.
 func (w *watchdog) begin(ctx context.Context) (context.Context, func()) {
 	wctx, cancel := context.WithCancel(ctx)
+	wt := &wait{cancel: cancel}
 	w.mu.Lock()
-	w.waitStart, w.cancel = w.now(), cancel
+	wt.start = w.now()
+	w.waits[wt] = struct{}{}
 	w.mu.Unlock()
 	return wctx, func() {
 		w.mu.Lock()
-		w.waitStart, w.cancel = time.Time{}, nil
+		delete(w.waits, wt)
 		w.mu.Unlock()
 		cancel()
 	}
@@ -75,12 +83,20 @@ func (w *watchdog) observe(lag, committed int64) bool {
 		w.committed, w.moved = committed, now
 		return false
 	}
-	if w.tripped || w.waitStart.IsZero() || now.Sub(w.waitStart) < w.stall || now.Sub(w.moved) < w.stall {
+	if w.tripped || now.Sub(w.moved) < w.stall {
 		return false
 	}
-	w.tripped = true
-	w.cancel()
-	return true
+	for wt := range w.waits {
+		if now.Sub(wt.start) >= w.stall {
+			w.tripped = true
+		}
+	}
+	if w.tripped {
+		for wt := range w.waits {
+			wt.cancel()
+		}
+	}
+	return w.tripped
 }
 
 // reset reports whether the watchdog tripped since the last call, and re-arms it.

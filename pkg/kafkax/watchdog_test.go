@@ -42,6 +42,11 @@ func TestWatchdog(t *testing.T) {
 			{lag: 10, committed: 5},
 			{after: 3 * stall, lag: 10, committed: 5},
 		}},
+		{"an overlapping later wait does not hide an older one", []step{
+			{wait: true, lag: 10, committed: 5},
+			{after: stall / 2, wait: true, lag: 10, committed: 5},
+			{after: stall / 2, lag: 10, committed: 5, trip: true},
+		}},
 		{"a fresh wait after a long handler is not a stall", []step{
 			{lag: 10, committed: 5},
 			{after: 3 * stall, wait: true, lag: 10, committed: 5},

@@ -117,7 +117,7 @@ func serve(ctx context.Context, getenv config.Getenv, stderr io.Writer) error {
 		if err := kafkax.AwaitTopics(ctx, cfg.Kafka, tr, log, topics...); err != nil {
 			return nil // ctx is done: shutting down before Kafka came up
 		}
-		return consumer.Run(ctx, handler.Handle)
+		return kafkax.RunStaged(ctx, consumer, handler.Stages())
 	})
 	err = g.Wait()
 	// The consumer has stopped fetching; leave the group and flush the writer.

@@ -22,7 +22,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/segmentio/kafka-go"
 	"golang.org/x/sync/errgroup"
 
 	pkgconfig "github.com/newsflow/newsflow/pkg/config"
@@ -114,10 +113,10 @@ func runWith(ctx context.Context, args []string, getenv pkgconfig.Getenv, stdout
 	var ix *index.Indexer
 	var assigner *assign.Assigner
 	if cfg.Consume {
-		ix, err = index.New(index.Config{Store: st, Logger: log, Metrics: reg, Countries: cfg.CoverageCountries})
+		// Writers also cluster; with PostgreSQL one replica at a time.
+		assigner, err = assign.New(assign.Config{Store: st, Logger: log, Metrics: reg, Countries: cfg.CoverageCountries})
 		if err == nil {
-			// Writers also cluster; with PostgreSQL one replica at a time.
-			assigner, err = assign.New(assign.Config{Store: st, Logger: log, Metrics: reg, Countries: cfg.CoverageCountries})
+			ix, err = index.New(index.Config{Store: st, Logger: log, Metrics: reg, Countries: cfg.CoverageCountries, Stored: assigner.Wake})
 		}
 		if err == nil {
 			consumer, err = kafkax.NewConsumer(kafkax.ConsumerConfig{
@@ -155,11 +154,7 @@ func runWith(ctx context.Context, args []string, getenv pkgconfig.Getenv, stdout
 			if err := kafkax.AwaitTopics(ctx, cfg.Kafka, tr, log, topics...); err != nil {
 				return nil // ctx is done: shutting down before Kafka came up
 			}
-			return consumer.Run(ctx, func(ctx context.Context, batch []kafka.Message) ([]kafkax.Poison, error) {
-				poison, err := ix.Handle(ctx, batch)
-				assigner.Wake()
-				return poison, err
-			})
+			return kafkax.RunStaged(ctx, consumer, ix.Stages())
 		})
 		g.Go(func() error { return assigner.Run(ctx) })
 	}

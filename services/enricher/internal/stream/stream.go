@@ -1,7 +1,7 @@
 // Package stream owns the enricher's place in the pipeline: it turns a batch
 // of raw-article messages into enriched-article messages, publishes them, and
 // names the poison so the consumer can dead-letter it. Offsets are committed
-// by the caller only after Handle returns, that is after Kafka acknowledged
+// by the caller only after Publish returns, that is after Kafka acknowledged
 // every enriched message of the batch.
 package stream
 
@@ -70,10 +70,24 @@ type result struct {
 	doc    events.EnrichedArticle
 }
 
-// Handle enriches a batch on every core, publishes the results in input
-// order, and returns the inputs that can never be enriched.
+// Stages are the enricher's kafkax stages: enriching a batch overlaps the
+// publishing of the one before.
+func (s *Stream) Stages() kafkax.Stages[Enriched] {
+	return kafkax.Stages[Enriched]{Prepare: s.Enrich, Handle: s.Publish}
+}
+
+// Handle is a kafkax.Handler: Enrich, then Publish.
 func (s *Stream) Handle(ctx context.Context, batch []kafka.Message) ([]kafkax.Poison, error) {
-	results := make([]result, len(batch))
+	return s.Publish(ctx, batch, s.Enrich(batch))
+}
+
+// Enriched holds a batch's enriched messages, or why each input is poison,
+// in input order.
+type Enriched []result
+
+// Enrich enriches a batch on every core.
+func (s *Stream) Enrich(batch []kafka.Message) Enriched {
+	results := make(Enriched, len(batch))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(s.workers, len(batch)) {
@@ -88,7 +102,12 @@ func (s *Stream) Handle(ctx context.Context, batch []kafka.Message) ([]kafkax.Po
 	}
 	close(next)
 	wg.Wait()
+	return results
+}
 
+// Publish writes an enriched batch in input order and returns the inputs
+// that can never be enriched. A failed write is transient.
+func (s *Stream) Publish(ctx context.Context, batch []kafka.Message, results Enriched) ([]kafkax.Poison, error) {
 	var out []kafka.Message
 	var poison []kafkax.Poison
 	for i, r := range results {

@@ -84,6 +84,23 @@ func (inc *Incident) add(f Features, seq int) {
 	}
 	inc.refresh()
 	inc.setReports(f, seq)
+	inc.retire()
+}
+
+// retire drops the text and place ids, which only comparison reads, from
+// the members that are no longer compared: noise, and those older than the
+// newest maxCompared others. A large incident's stored state then grows by
+// a few fields per report rather than by each report's words.
+func (inc *Incident) retire() {
+	n := 0
+	for i := len(inc.Members) - 1; i >= 0; i-- {
+		m := &inc.Members[i]
+		if !m.Noise && n < maxCompared {
+			n++
+			continue
+		}
+		m.Tokens, m.Places = nil, nil
+	}
 }
 
 // refresh recomputes the time span, sources, title and focus from members.
@@ -111,39 +128,72 @@ func (inc *Incident) refresh() {
 	}
 }
 
-// setReports replaces the article's reports in every toll and re-estimates.
+// setReports replaces the article's reports in every toll and re-estimates
+// the tolls that changed. Histories are kept in report order (time, then
+// sequence), which is the order the estimate reads them in.
 func (inc *Incident) setReports(f Features, seq int) {
 	for _, k := range events.Kinds {
 		n := f.Totals.Get(k)
 		ti := slices.IndexFunc(inc.Tolls, func(t Toll) bool { return t.Kind == k })
-		if ti >= 0 {
-			inc.Tolls[ti].History = slices.DeleteFunc(inc.Tolls[ti].History, func(r Report) bool { return r.ArticleID == f.ArticleID })
+		if ti < 0 && n == 0 {
+			continue
 		}
+		if ti < 0 {
+			inc.Tolls = append(inc.Tolls, Toll{Kind: k})
+			ti = len(inc.Tolls) - 1
+		}
+		t := &inc.Tolls[ti]
+		before := len(t.History)
+		t.History = slices.DeleteFunc(t.History, func(r Report) bool { return r.ArticleID == f.ArticleID })
 		if n > 0 {
-			r := Report{At: f.At, ArticleID: f.ArticleID, Source: f.Source, Count: n, Seq: seq}
-			for _, c := range f.Casualties {
-				if c.Kind == k {
-					r.Qualifier, r.Evidence = c.Qualifier, c.EvidenceText
-					if c.Count == n {
-						break
-					}
-				}
-			}
-			if ti < 0 {
-				inc.Tolls = append(inc.Tolls, Toll{Kind: k})
-				ti = len(inc.Tolls) - 1
-			}
-			inc.Tolls[ti].History = append(inc.Tolls[ti].History, r)
+			t.History = insertReport(t.History, f.report(k, n, seq))
+		} else if len(t.History) == before {
+			continue // the article had no report of this kind and has none
 		}
-		if ti >= 0 {
-			inc.Tolls[ti].Basis, _ = estimate(inc.Tolls[ti].History)
-			inc.Tolls[ti].Estimate = inc.Tolls[ti].Basis.Count
-		}
+		t.Basis, _ = estimate(t.History)
+		t.Estimate = t.Basis.Count
 	}
 	inc.Tolls = slices.DeleteFunc(inc.Tolls, func(t Toll) bool { return len(t.History) == 0 })
 	slices.SortFunc(inc.Tolls, func(a, b Toll) int {
 		return slices.Index(events.Kinds, a.Kind) - slices.Index(events.Kinds, b.Kind)
 	})
+}
+
+// report is the article's report of n for kind k, with the qualifier and
+// evidence of the casualty figure that gave it.
+func (f Features) report(k events.Kind, n, seq int) Report {
+	r := Report{At: f.At, ArticleID: f.ArticleID, Source: f.Source, Count: n, Seq: seq}
+	for _, c := range f.Casualties {
+		if c.Kind == k {
+			r.Qualifier, r.Evidence = c.Qualifier, c.EvidenceText
+			if c.Count == n {
+				break
+			}
+		}
+	}
+	return r
+}
+
+// insertReport puts r into a history in report order. A history stored
+// unordered by an earlier version is put in order first.
+func insertReport(history []Report, r Report) []Report {
+	if !slices.IsSortedFunc(history, reportOrder) {
+		slices.SortStableFunc(history, reportOrder)
+	}
+	i, _ := slices.BinarySearchFunc(history, r, func(a, b Report) int {
+		if c := reportOrder(a, b); c != 0 {
+			return c
+		}
+		return -1 // after reports that compare equal, as they came first
+	})
+	return slices.Insert(history, i, r)
+}
+
+func reportOrder(a, b Report) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return a.Seq - b.Seq
 }
 
 // precision ranks a place by how finely it locates an event.

@@ -2,6 +2,7 @@ package incident
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,7 +270,11 @@ func TestEstimate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := estimate(tt.history)
+			var history []Report // in arrival order, as an incident receives them
+			for _, r := range tt.history {
+				history = insertReport(history, r)
+			}
+			got, ok := estimate(history)
 			if !ok || got.Count != tt.want {
 				t.Errorf("estimate = %d (ok %v), want %d", got.Count, ok, tt.want)
 			}
@@ -277,6 +282,20 @@ func TestEstimate(t *testing.T) {
 	}
 	if _, ok := estimate(nil); ok {
 		t.Error("estimate(nil) ok, want false")
+	}
+}
+
+func TestInsertReportOrdersAnUnorderedHistory(t *testing.T) {
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	// As an earlier version stored it: in arrival order.
+	history := []Report{{At: at(5), Seq: 1, Count: 5}, {At: at(0), Seq: 2, Count: 0}, {At: at(0), Seq: 3, Count: 1}}
+	history = insertReport(history, Report{At: at(2), Seq: 4, Count: 2})
+	var got []int
+	for _, r := range history {
+		got = append(got, r.Count)
+	}
+	if want := []int{0, 1, 2, 5}; !slices.Equal(got, want) {
+		t.Errorf("history counts %v, want %v", got, want)
 	}
 }
 
@@ -378,5 +397,25 @@ func BenchmarkAssign(b *testing.B) {
 				i++
 			}
 		})
+	}
+}
+
+func TestRetiredMembersKeepNoText(t *testing.T) {
+	f := func(i int) Features {
+		return Extract(article(fmt.Sprintf("a%02d", i), "Dawn", "Suicide blast at Peshawar market kills 10",
+			t0.Add(time.Duration(i)*time.Minute), peshawar, 10, "kills 10"))
+	}
+	inc := Open(f(0))
+	for i := 1; i < maxCompared+6; i++ {
+		inc.Add(f(i), 0)
+	}
+	for i, m := range inc.Members {
+		compared := i >= len(inc.Members)-maxCompared
+		if got := len(m.Tokens) > 0; got != compared {
+			t.Errorf("member %d of %d has tokens %v, want %v", i, len(inc.Members), got, compared)
+		}
+		if m.ArticleID == "" || m.At.IsZero() || m.Totals.Killed != 10 {
+			t.Errorf("member %d lost what the detail shows: %+v", i, m)
+		}
 	}
 }

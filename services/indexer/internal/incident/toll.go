@@ -41,23 +41,17 @@ var revisionWords = []string{"rise", "rose", "risen", "climb", "mount", "reach",
 // estimate picks the figure the toll should quote: the latest credible
 // report. A report is not credible when it is far above the median of the
 // others, no other report comes near it and it is not worded as a revision.
+// The history is in report order (see insertReport).
 func estimate(history []Report) (Report, bool) {
 	if len(history) == 0 {
 		return Report{}, false
 	}
-	order := slices.Clone(history)
-	slices.SortStableFunc(order, func(a, b Report) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		return a.Seq - b.Seq
-	})
-	for i := len(order) - 1; i >= 0; i-- {
-		if !outlier(order, i) {
-			return order[i], true
+	for i := len(history) - 1; i >= 0; i-- {
+		if !outlier(history, i) {
+			return history[i], true
 		}
 	}
-	return order[len(order)-1], true
+	return history[len(history)-1], true
 }
 
 func outlier(reports []Report, i int) bool {

@@ -36,6 +36,8 @@ type Config struct {
 	// Countries are the ISO codes that get their own coverage label; every
 	// other country is counted as "other", keeping label sets bounded.
 	Countries []string
+	// Stored, when set, is called after each batch is durable.
+	Stored func()
 }
 
 // Indexer is the batch handler.
@@ -44,6 +46,7 @@ type Indexer struct {
 	log       *slog.Logger
 	m         *metrics
 	countries map[string]bool
+	stored    func()
 }
 
 // New builds an indexer and registers its metrics.
@@ -55,24 +58,37 @@ func New(cfg Config) (*Indexer, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Indexer{store: cfg.Store, log: cfg.Logger, m: m, countries: map[string]bool{}}
+	x := &Indexer{store: cfg.Store, log: cfg.Logger, m: m, countries: map[string]bool{}, stored: cfg.Stored}
+	if x.stored == nil {
+		x.stored = func() {}
+	}
 	for _, c := range cfg.Countries {
 		x.countries[strings.ToUpper(strings.TrimSpace(c))] = true
 	}
 	return x, nil
 }
 
-// Handle is a kafkax.Handler. Undecodable or invalid messages are poison. A
-// store failure is returned as a transient error, so the consumer retries the
-// batch, unless storing the articles one by one shows that only some of them
-// fail: those are poison and the rest are stored.
+// Stages are the indexer's kafkax stages: decoding a batch overlaps the
+// store write of the one before.
+func (x *Indexer) Stages() kafkax.Stages[Decoded] {
+	return kafkax.Stages[Decoded]{Prepare: Decode, Handle: x.Store}
+}
+
+// Handle is a kafkax.Handler: Decode, then Store.
 func (x *Indexer) Handle(ctx context.Context, batch []kafka.Message) ([]kafkax.Poison, error) {
+	return x.Store(ctx, batch, Decode(batch))
+}
+
+// Store writes a decoded batch. Undecodable or invalid messages are poison.
+// A store failure is returned as a transient error, so the consumer retries
+// the batch, unless storing the articles one by one shows that only some of
+// them fail: those are poison and the rest are stored.
+func (x *Indexer) Store(ctx context.Context, batch []kafka.Message, decoded Decoded) ([]kafkax.Poison, error) {
 	var (
 		poison   []kafkax.Poison
 		articles = make([]events.EnrichedArticle, 0, len(batch))
 		msgOf    = make([]kafka.Message, 0, len(batch))
 	)
-	decoded := decodeAll(batch)
 	for i, msg := range batch {
 		a, err := decoded[i].article, decoded[i].err
 		if err != nil {
@@ -107,6 +123,7 @@ func (x *Indexer) Handle(ctx context.Context, batch []kafka.Message) ([]kafkax.P
 		poison, res = append(poison, more...), res2
 	}
 	x.count(res)
+	x.stored()
 	return poison, nil
 }
 
@@ -142,15 +159,19 @@ func (x *Indexer) oneByOne(ctx context.Context, articles []events.EnrichedArticl
 	return failed, total, nil
 }
 
+// Decoded holds a batch's articles, or why each could not be decoded, in
+// message order.
+type Decoded []decoded
+
 type decoded struct {
 	article events.EnrichedArticle
 	err     error
 }
 
-// decodeAll decodes a batch on every core: JSON decoding is most of the
+// Decode decodes a batch on every core: JSON decoding is most of the
 // handler's CPU time besides the store's.
-func decodeAll(batch []kafka.Message) []decoded {
-	out := make([]decoded, len(batch))
+func Decode(batch []kafka.Message) Decoded {
+	out := make(Decoded, len(batch))
 	workers := min(runtime.GOMAXPROCS(0), (len(batch)+63)/64)
 	if workers <= 1 {
 		for i, m := range batch {

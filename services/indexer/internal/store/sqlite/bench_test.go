@@ -45,7 +45,7 @@ func BenchmarkUpsert(b *testing.B) {
 // later runs skip the fill.
 func BenchmarkQueries(b *testing.B) {
 	n := benchArticles(b)
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("newsflow-bench-v2-%d.db", n))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("newsflow-bench-v3-%d.db", n))
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, path, sqlite.Options{})
 	if err != nil {

@@ -198,6 +198,13 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 	if len(batch) == 0 {
 		return res, nil
 	}
+	// Rows are built before the transaction takes the database's one write
+	// lock, so encoding them does not hold up the incident assigner. A
+	// replayed article's rows are built in vain, which replays can afford.
+	all, err := store.BuildRows(batch)
+	if err != nil {
+		return store.UpsertResult{}, fmt.Errorf("sqlite: %w", err)
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return store.UpsertResult{}, fmt.Errorf("sqlite: begin upsert: %w", err)
@@ -210,23 +217,21 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 	}
 	var (
 		write []events.EnrichedArticle
+		sets  []store.RowSet
 		old   []int64 // stored seq of write[i], 0 when new
 	)
-	for _, a := range batch {
+	for i, a := range batch {
 		v, exists := stored[a.ID]
 		if exists && !store.VersionOf(a).Newer(v.Version) {
 			res.Unchanged++
 			continue
 		}
 		write = append(write, a)
+		sets = append(sets, all[i])
 		old = append(old, v.seq)
 	}
 	if len(write) == 0 {
 		return res, nil
-	}
-	sets, err := store.BuildRows(write)
-	if err != nil {
-		return store.UpsertResult{}, fmt.Errorf("sqlite: %w", err)
 	}
 	// The transaction holds the write lock (_txlock=immediate), so no other
 	// writer can take the sequence numbers between here and the inserts;
