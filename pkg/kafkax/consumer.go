@@ -65,7 +65,9 @@ func (c ConsumerConfig) validate() error {
 }
 
 // Consumer runs the at-least-once loop: fetch a batch, hand it to the
-// handler, dead-letter its poison, and only then commit its offsets.
+// handler, dead-letter its poison, and only then commit its offsets. The
+// next batch is fetched (and prepared, see Stages) while the handler works,
+// but batches are handled and committed one at a time, in order.
 type Consumer struct {
 	cfg ConsumerConfig
 	m   *consumerMetrics

@@ -30,9 +30,10 @@ var migrations embed.FS
 
 // Store is a SQLite-backed store.Store.
 type Store struct {
-	write *sql.DB
-	read  *sql.DB
-	now   func() time.Time
+	write   *sql.DB
+	read    *sql.DB
+	readers int // the read pool's size
+	now     func() time.Time
 	// sinceOptimize counts articles written since planner statistics were
 	// last refreshed; only Upsert touches it, under the single writer.
 	sinceOptimize atomic.Int64
@@ -120,7 +121,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
-	s.read = read
+	// A connection reads the planner statistics once, with the schema, and
+	// keeps them; see refreshReaders. A connection busy during a refresh
+	// learns the new statistics at the latest when it is replaced.
+	read.SetConnMaxLifetime(10 * time.Minute)
+	s.read, s.readers = read, readers
 	return s, nil
 }
 
@@ -310,8 +315,20 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 		if _, err := s.write.ExecContext(ctx, "PRAGMA optimize"); err != nil {
 			return res, fmt.Errorf("sqlite: optimize: %w", err)
 		}
+		s.refreshReaders()
 	}
 	return res, nil
+}
+
+// refreshReaders closes the idle read connections, so the next queries
+// open new ones that plan with the statistics PRAGMA optimize just wrote.
+// The old ones would keep planning with what they read when they opened:
+// on a database that was young then, no statistics at all, and a text
+// query with a country and a week took 127 ms instead of 6 over 120,000
+// articles.
+func (s *Store) refreshReaders() {
+	s.read.SetMaxIdleConns(0)
+	s.read.SetMaxIdleConns(s.readers)
 }
 
 var (
