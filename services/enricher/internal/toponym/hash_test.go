@@ -1,6 +1,9 @@
 package toponym
 
 import (
+	"fmt"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -86,21 +89,33 @@ func TestWordTable(t *testing.T) {
 	}
 }
 
-func TestRadixSortKeysStable(t *testing.T) {
-	var all []keyed
-	for i, h := range []uint64{5, 1 << 40, 3, 5, 1 << 63, 3, 0, 5} {
-		all = append(all, keyed{h: h, seq: int32(i)})
+func TestSortKeysStable(t *testing.T) {
+	hs := [][]uint64{
+		{5, 1 << 40, 3, 5, 1 << 63, 3, 0, 5},
+		{},
+		{3, 1<<63 + 1, 5, 1<<40 + 7, 1 << 40},
 	}
-	got := radixSortKeys(all)
+	var runs [][]keyed
+	for _, r := range hs {
+		var run []keyed
+		for _, h := range r {
+			run = append(run, keyed{h: h})
+		}
+		runs = append(runs, run)
+	}
+	got := sortKeys(runs)
 	var b strings.Builder
 	for i, k := range got {
-		if i > 0 && (k.h < got[i-1].h || k.h == got[i-1].h && k.i < got[i-1].i) {
+		if i > 0 && (k.h < got[i-1].h || k.h == got[i-1].h && (k.run < got[i-1].run || k.run == got[i-1].run && k.pos < got[i-1].pos)) {
 			t.Fatalf("not sorted stably at %d: %+v", i, got)
 		}
-		b.WriteByte('0' + byte(k.i))
+		if k.at(runs).h != k.h {
+			t.Fatalf("key %d points at the wrong record", i)
+		}
+		fmt.Fprintf(&b, "%d.%d ", k.run, k.pos)
 	}
-	if b.String() != "62503714" {
-		t.Errorf("order %s, want 62503714", b.String())
+	if want := "0.6 0.2 0.5 2.0 0.0 0.3 0.7 2.2 0.1 2.4 2.3 0.4 2.1 "; b.String() != want {
+		t.Errorf("order %s, want %s", b.String(), want)
 	}
 }
 
@@ -117,5 +132,20 @@ func TestIsExactCase(t *testing.T) {
 		if got := isExactCase(tt.name); got != tt.want {
 			t.Errorf("isExactCase(%q) = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestIndexIndependentOfParts: the name index is the same whether its
+// names are keyed in one run or in several.
+func TestIndexIndependentOfParts(t *testing.T) {
+	g := newTestExtractor(t).g
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(1)
+	one := buildIndex(g)
+	runtime.GOMAXPROCS(4)
+	four := buildIndex(g)
+	if !slices.Equal(one.cands, four.cands) || !slices.Equal(one.keys.keys, four.keys.keys) || !slices.Equal(one.keys.vals, four.keys.vals) ||
+		!slices.Equal(one.prefix, four.prefix) || !slices.Equal(one.whole, four.whole) || one.lowerStart != four.lowerStart {
+		t.Error("the index depends on the number of runs")
 	}
 }

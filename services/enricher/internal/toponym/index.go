@@ -1,9 +1,12 @@
 package toponym
 
 import (
+	"iter"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -12,7 +15,15 @@ import (
 
 const maxNameTokens = 6
 
-var southAsia = map[string]bool{"IN": true, "PK": true, "BD": true, "AF": true, "LK": true, "NP": true, "BT": true, "MV": true}
+// inSouthAsia reports the countries whose villages the gazetteer holds and
+// whose names are transliterated many ways: IN, PK, BD, AF, LK, NP, BT, MV.
+func inSouthAsia(cc string) bool {
+	switch cc {
+	case "IN", "PK", "BD", "AF", "LK", "NP", "BT", "MV":
+		return true
+	}
+	return false
+}
 
 const (
 	candExactCase uint8 = 1 << iota // acronym or abbreviation: must match case ("US", "LoC", "Ky.")
@@ -93,17 +104,108 @@ type span struct{ off, n uint32 }
 func (ix *index) list(s span) []cand { return ix.cands[s.off : s.off+s.n] }
 
 type keyed struct {
-	h   uint64
-	seq int32 // insertion order, so the first (strongest) name of a place wins
-	c   cand
+	h uint64
+	c cand
+}
+
+// indexPart is the names of a run of places, keyed: the places are cut
+// into runs indexed side by side, then merged in order.
+type indexPart struct {
+	g *gazetteer.Gazetteer
+	// demonymOf maps a demonym's token hash to its country, to spot a
+	// region named after a neighbour's people ("Afghan border" is in
+	// Pakistan's news a place in Pakistan). Shared, read-only.
+	demonymOf     map[uint64]string
+	all           []keyed // in insertion order, so the first (strongest) name of a place wins
+	prefix, whole bitset
+	lowerStart    smallSet
+	toks          []token
+}
+
+func (p *indexPart) add(entry int, name string, flags uint8) {
+	p.toks = tokenize(p.toks[:0], name)
+	toks := p.toks
+	if len(toks) == 0 || len(toks) > maxNameTokens {
+		return
+	}
+	if ent := p.g.Entry(entry); flags&(candDemonym|candAlt) == 0 && ent.FeatureCode() != "PCLI" {
+		if c := name[0]; c >= 'a' && c <= 'z' {
+			p.lowerStart.add(toks[0].Hash)
+			flags |= candLower
+		}
+		// Descriptions: no proper name in them ("tribal areas"), or
+		// a neighbour's people's name ("Afghan border").
+		if !hasUpper(name) {
+			flags |= candNeedCtx
+		} else if len(toks) > 1 {
+			if cc, ok := p.demonymOf[toks[0].Hash]; ok && cc != ent.Country() {
+				flags |= candNeedCtx
+			}
+		}
+	}
+	if isExactCase(name) {
+		flags |= candExactCase
+	}
+	if strings.HasSuffix(name, ".") {
+		flags |= candDotted | candExactCase
+	}
+	h := uint64(hashSeed)
+	for _, t := range toks {
+		h = combine(h, t.Hash)
+		p.prefix.add(h)
+	}
+	p.whole.add(h)
+	p.all = append(p.all, keyed{h: h, c: cand{entry: int32(entry), flags: flags, name: name}})
+}
+
+// addPlace keys every name of place i.
+func (p *indexPart) addPlace(i int) {
+	e := p.g.Entry(i)
+	name, fcode, country := e.Name(), e.FeatureCode(), e.Country()
+	p.add(i, name, 0)
+	for n := range e.Names() {
+		p.add(i, n, 0)
+	}
+	// "The Dangs" is "the Dangs" in running text, where "the" starts
+	// no name: index the name without its article too.
+	if fcode != "PCLI" {
+		for n := range withNames(name, e) {
+			if rest, ok := strings.CutPrefix(n, "The "); ok {
+				p.add(i, rest, candAlt)
+			}
+		}
+	}
+	// Alternate names pay their way only where English spellings vary
+	// (South Asian transliterations); elsewhere they are mostly other
+	// languages' words ("Grenade" for Granada).
+	if !inSouthAsia(country) {
+		return
+	}
+	for n := range e.Alternates() {
+		p.add(i, n, candAlt)
+	}
+	if fcode == "PCLI" {
+		return
+	}
+	// Transliterations join or split words freely: "Banas Kantha"
+	// is also written "Banaskantha".
+	for n := range withNames(name, e) {
+		if j := strings.IndexByte(n, ' '); j > 0 && strings.Count(n, " ") == 1 {
+			if joined := n[:j] + strings.ToLower(n[j+1:]); utf8.ValidString(joined) {
+				p.add(i, joined, candAlt)
+			}
+		}
+	}
+	// The town suffix "-pur" ("town") is written four ways in
+	// English: Bandipur, Bandipura, Bandipore, Bandipora.
+	for n := range withNames(name, e) {
+		for _, v := range purVariants(n) {
+			p.add(i, v, candAlt)
+		}
+	}
 }
 
 func buildIndex(g *gazetteer.Gazetteer) *index {
-	all := make([]keyed, 0, 3*len(g.Entries))
-	prefix, whole := newBitset(), newBitset()
-	var lowerStart smallSet
-	// Demonyms by first token, to spot a region named after a neighbour's
-	// people ("Afghan border" is in Pakistan's news a place in Pakistan).
 	demonymOf := map[uint64]string{}
 	for cc, ns := range g.Demonyms {
 		for _, n := range ns {
@@ -112,80 +214,25 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 			}
 		}
 	}
-	var toks []token
-	add := func(entry int, name string, flags uint8) {
-		toks = tokenize(toks[:0], name)
-		if len(toks) == 0 || len(toks) > maxNameTokens {
-			return
-		}
-		if ent := &g.Entries[entry]; ent.FeatureCode != "PCLI" && flags&(candDemonym|candAlt) == 0 {
-			if c := name[0]; c >= 'a' && c <= 'z' {
-				lowerStart.add(toks[0].Hash)
-				flags |= candLower
+	// Keying the names is most of the work and each place's names are
+	// keyed alone: one run of places per processor, merged in order so
+	// the result does not depend on the number of runs.
+	nparts := max(1, min(runtime.GOMAXPROCS(0), 4))
+	parts := make([]indexPart, nparts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		lo, hi := k*g.Len()/nparts, (k+1)*g.Len()/nparts
+		p := &parts[k]
+		*p = indexPart{g: g, demonymOf: demonymOf, all: make([]keyed, 0, 3*(hi-lo)/2), prefix: newBitset(), whole: newBitset()}
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				p.addPlace(i)
 			}
-			// Descriptions: no proper name in them ("tribal areas"), or
-			// a neighbour's people's name ("Afghan border").
-			if !hasUpper(name) {
-				flags |= candNeedCtx
-			} else if len(toks) > 1 {
-				if cc, ok := demonymOf[toks[0].Hash]; ok && cc != ent.Country {
-					flags |= candNeedCtx
-				}
-			}
-		}
-		if isExactCase(name) {
-			flags |= candExactCase
-		}
-		if strings.HasSuffix(name, ".") {
-			flags |= candDotted | candExactCase
-		}
-		h := uint64(hashSeed)
-		for _, t := range toks {
-			h = combine(h, t.Hash)
-			prefix.add(h)
-		}
-		whole.add(h)
-		all = append(all, keyed{h: h, seq: int32(len(all)), c: cand{entry: int32(entry), flags: flags, name: name}})
+		})
 	}
-	for i, e := range g.Entries {
-		add(i, e.Name, 0)
-		for _, n := range e.Names {
-			add(i, n, 0)
-		}
-		// "The Dangs" is "the Dangs" in running text, where "the" starts
-		// no name: index the name without its article too.
-		for _, n := range append([]string{e.Name}, e.Names...) {
-			if rest, ok := strings.CutPrefix(n, "The "); ok && e.FeatureCode != "PCLI" {
-				add(i, rest, candAlt)
-			}
-		}
-		// Alternate names pay their way only where English spellings vary
-		// (South Asian transliterations); elsewhere they are mostly other
-		// languages' words ("Grenade" for Granada).
-		if southAsia[e.Country] {
-			for _, n := range e.Alternates {
-				add(i, n, candAlt)
-			}
-			// Transliterations join or split words freely: "Banas Kantha"
-			// is also written "Banaskantha".
-			if e.FeatureCode != "PCLI" {
-				for _, n := range append([]string{e.Name}, e.Names...) {
-					if j := strings.IndexByte(n, ' '); j > 0 && strings.Count(n, " ") == 1 {
-						if joined := n[:j] + strings.ToLower(n[j+1:]); utf8.ValidString(joined) {
-							add(i, joined, candAlt)
-						}
-					}
-				}
-				// The town suffix "-pur" ("town") is written four ways in
-				// English: Bandipur, Bandipura, Bandipore, Bandipora.
-				for _, n := range append([]string{e.Name}, e.Names...) {
-					for _, v := range purVariants(n) {
-						add(i, v, candAlt)
-					}
-				}
-			}
-		}
-	}
+	wg.Wait()
+	// The demonyms come last, after every place's own names.
+	last := &parts[nparts-1]
 	ccs := make([]string, 0, len(g.Demonyms))
 	for cc := range g.Demonyms {
 		ccs = append(ccs, cc)
@@ -197,26 +244,41 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 			continue
 		}
 		for _, n := range g.Demonyms[cc] {
-			add(i, n, candDemonym)
+			last.add(i, n, candDemonym)
 		}
 	}
-	// Group equal keys, in insertion order within a group: a stable radix
-	// sort of (key, position) pairs, far cheaper than a comparison sort of
-	// the 40-byte records.
-	order := radixSortKeys(all)
+	prefix, whole, lowerStart := parts[0].prefix, parts[0].whole, parts[0].lowerStart
+	runs := make([][]keyed, nparts)
+	for k := range parts {
+		p := &parts[k]
+		runs[k] = p.all
+		if k > 0 {
+			for i := range prefix {
+				prefix[i] |= p.prefix[i]
+				whole[i] |= p.whole[i]
+			}
+			for i := range lowerStart {
+				lowerStart[i] |= p.lowerStart[i]
+			}
+		}
+	}
+	// Group equal keys, in insertion order within a group: a stable sort
+	// of (key, position) pairs, far cheaper than a comparison sort of the
+	// 32-byte records.
+	order := sortKeys(runs)
 	ngroups := 0
 	for i := range order {
 		if i == 0 || order[i].h != order[i-1].h {
 			ngroups++
 		}
 	}
-	ix := &index{keys: newSpanTable(ngroups), cands: make([]cand, 0, len(all)), prefix: prefix, whole: whole, lowerStart: lowerStart}
+	ix := &index{keys: newSpanTable(ngroups), cands: make([]cand, 0, len(order)), prefix: prefix, whole: whole, lowerStart: lowerStart}
 	for i := 0; i < len(order); {
 		j := i
 		off := uint32(len(ix.cands))
 	group:
 		for ; j < len(order) && order[j].h == order[i].h; j++ {
-			c := all[order[j].i].c
+			c := order[j].at(runs).c
 			for _, o := range ix.cands[off:] {
 				// Same place, same key: keep the first, strongest, name, and
 				// other spellings only when they differ in case ("Swat
@@ -233,38 +295,68 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 	return ix
 }
 
+// keyPos is a key and where its record is: run and position in the run.
 type keyPos struct {
-	h uint64
-	i uint32
+	h        uint64
+	run, pos uint32
 }
 
-// radixSortKeys returns the positions of all sorted by key, stable: four
-// passes of a 16-bit least-significant-digit radix sort.
-func radixSortKeys(all []keyed) []keyPos {
-	a := make([]keyPos, len(all))
-	for i := range all {
-		a[i] = keyPos{all[i].h, uint32(i)}
+func (k keyPos) at(runs [][]keyed) *keyed { return &runs[k.run][k.pos] }
+
+// withNames iterates a place's canonical name, then its other names.
+func withNames(name string, e gazetteer.Entry) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if !yield(name) {
+			return
+		}
+		for n := range e.Names() {
+			if !yield(n) {
+				return
+			}
+		}
 	}
-	b := make([]keyPos, len(all))
-	var count [1 << 16]int
-	for shift := uint(0); shift < 64; shift += 16 {
-		clear(count[:])
-		for _, k := range a {
-			count[(k.h>>shift)&0xFFFF]++
-		}
-		sum := 0
-		for d, n := range count {
-			count[d] = sum
-			sum += n
-		}
-		for _, k := range a {
-			d := (k.h >> shift) & 0xFFFF
-			b[count[d]] = k
-			count[d]++
-		}
-		a, b = b, a
+}
+
+// sortKeys returns the keys of runs sorted, stable: records with equal
+// keys stay in the order of the runs and of their positions in them. The
+// keys are hashes, evenly spread, so one counting pass on the top 16 bits
+// leaves buckets of a few keys each, which an insertion sort finishes.
+func sortKeys(runs [][]keyed) []keyPos {
+	n := 0
+	for _, r := range runs {
+		n += len(r)
 	}
-	return a
+	const shift = 64 - 16
+	count := make([]uint32, 1<<16+1)
+	for _, r := range runs {
+		for i := range r {
+			count[r[i].h>>shift+1]++
+		}
+	}
+	for d := 1; d < len(count); d++ {
+		count[d] += count[d-1]
+	}
+	out := make([]keyPos, n)
+	next := count[:1<<16]
+	for k, r := range runs {
+		for i := range r {
+			d := r[i].h >> shift
+			out[next[d]] = keyPos{h: r[i].h, run: uint32(k), pos: uint32(i)}
+			next[d]++
+		}
+	}
+	// next[d] is now the end of bucket d, the start of bucket d+1.
+	start := uint32(0)
+	for _, end := range next {
+		b := out[start:end]
+		for i := 1; i < len(b); i++ {
+			for j := i; j > 0 && b[j-1].h > b[j].h; j-- {
+				b[j-1], b[j] = b[j], b[j-1]
+			}
+		}
+		start = end
+	}
+	return out
 }
 
 // spanTable maps a name key to its candidates: open addressing with linear

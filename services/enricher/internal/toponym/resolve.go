@@ -120,16 +120,16 @@ func (c *context) addAdmin(key int32, w float64) {
 // entryInfo is what scoring needs of an entry, precomputed by New.
 type entryInfo struct {
 	prior   float64
+	admin2  uint64 // hash of country, admin1 and admin2 codes; 0 for none
+	pop     uint32 // the largest is 1.4 billion; 32 bits keep the struct at 32 bytes
+	admin1  int32  // entry index of the first-level division; -1 for none
 	country uint16 // id into Extractor.countryIDs order; 0 for none
 	kind    kind
-	admin1  int32  // entry index of the first-level division; -1 for none
-	admin2  uint64 // hash of country, admin1 and admin2 codes; 0 for none
-	strong  bool   // a country, first-level division, continent or curated region
-	town    bool   // a populated place (feature class P)
-	area    bool   // a region, line, valley or other named area (curated)
-	cont    bool   // a continent
-	sa      bool   // in South Asia
-	pop     int64
+	strong  bool // a country, first-level division, continent or curated region
+	town    bool // a populated place (feature class P)
+	area    bool // a region, line, valley or other named area (curated)
+	cont    bool // a continent
+	sa      bool // in South Asia
 }
 
 // kind is the administrative level of an entry, for containment tests.
@@ -144,24 +144,19 @@ const (
 
 func (e *Extractor) buildInfo() {
 	e.countryID = map[string]uint16{}
-	e.info = make([]entryInfo, len(e.g.Entries))
-	// The divisions by code, keyed without building a string per lookup.
-	admin1 := map[[2]string]int32{}
-	for i := range e.g.Entries {
-		if ent := &e.g.Entries[i]; ent.FeatureCode == "ADM1" {
-			if j, ok := e.g.Admin1(ent.Country, ent.Admin1Code); ok && j == i {
-				admin1[[2]string{ent.Country, ent.Admin1Code}] = int32(i)
-			}
-		}
-	}
-	for i := range e.g.Entries {
-		ent := &e.g.Entries[i]
-		inf := entryInfo{prior: e.priorOf(ent), admin1: -1, pop: ent.Population, sa: southAsia[ent.Country]}
-		switch ent.FeatureCode {
+	e.info = make([]entryInfo, e.g.Len())
+	// Country ids by the code's two letters: an array index instead of a
+	// map lookup for each of the 150,000 places.
+	var byCode [26 * 26]uint16
+	for i := range e.g.Len() {
+		ent := e.g.Entry(i)
+		fcode, country := ent.FeatureCode(), ent.Country()
+		inf := entryInfo{prior: priorOf(ent, fcode), admin1: -1, pop: uint32(min(max(ent.Population(), 0), math.MaxUint32)), sa: inSouthAsia(country)}
+		switch fcode {
 		case "PCLI", "ADM1", "CONT", "RGN", "LCTY":
 			inf.strong = true
 		}
-		switch fc := ent.FeatureCode; {
+		switch fc := fcode; {
 		case fc == "CONT":
 			inf.cont = true
 		case fc == "PCLI":
@@ -170,7 +165,7 @@ func (e *Extractor) buildInfo() {
 		case fc != "ADM1" && fc != "ADM2":
 			inf.area = true
 		}
-		switch ent.FeatureCode {
+		switch fcode {
 		case "PCLI":
 			inf.kind = kindCountry
 		case "ADM1":
@@ -178,19 +173,32 @@ func (e *Extractor) buildInfo() {
 		case "ADM2":
 			inf.kind = kindADM2
 		}
-		if ent.Admin2Code != "" {
-			inf.admin2 = hashParts(ent.Country, ent.Admin1Code, ent.Admin2Code)
+		if a2 := ent.Admin2Code(); a2 != "" {
+			inf.admin2 = hashParts(country, ent.Admin1Code(), a2)
 		}
-		if ent.Country != "" {
-			id, ok := e.countryID[ent.Country]
-			if !ok {
-				id = uint16(len(e.countryID) + 1)
-				e.countryID[ent.Country] = id
+		if country != "" {
+			k := -1
+			if len(country) == 2 && country[0]-'A' < 26 && country[1]-'A' < 26 {
+				k = int(country[0]-'A')*26 + int(country[1]-'A')
+			}
+			var id uint16
+			if k >= 0 {
+				id = byCode[k]
+			}
+			if id == 0 {
+				var ok bool
+				if id, ok = e.countryID[country]; !ok {
+					id = uint16(len(e.countryID) + 1)
+					e.countryID[country] = id
+				}
+				if k >= 0 {
+					byCode[k] = id
+				}
 			}
 			inf.country = id
-			if ent.Admin1Code != "" && ent.FeatureCode != "PCLI" {
-				if j, ok := admin1[[2]string{ent.Country, ent.Admin1Code}]; ok {
-					inf.admin1 = j
+			if fcode != "PCLI" {
+				if j, ok := ent.Admin1(); ok {
+					inf.admin1 = int32(j)
 				}
 			}
 		}
@@ -202,9 +210,9 @@ func (e *Extractor) buildInfo() {
 // name means this kind of place. Countries and continents beat towns named
 // after them; among towns, bigger is likelier; administrative seats are
 // likelier than their population alone says.
-func (e *Extractor) priorOf(ent *gazetteer.Entry) float64 {
-	lp := math.Log10(float64(ent.Population) + 1)
-	switch ent.FeatureCode {
+func priorOf(ent gazetteer.Entry, fcode string) float64 {
+	lp := math.Log10(float64(ent.Population()) + 1)
+	switch fcode {
 	case "PCLI":
 		return 12
 	case "CONT":
@@ -224,7 +232,7 @@ func (e *Extractor) priorOf(ent *gazetteer.Entry) float64 {
 	case "PPLA2":
 		return 1 + 0.8*lp
 	}
-	if ent.GeonameID == 0 { // curated towns: notable enough to be curated
+	if ent.GeonameID() == 0 { // curated towns: notable enough to be curated
 		return 2 + 0.8*math.Max(lp, 5)
 	}
 	return 0.8 * lp
@@ -670,7 +678,7 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		}
 		best = next
 	}
-	p := e.g.Entries[cands[best].entry].Place
+	p := e.g.Entry(int(cands[best].entry)).Place()
 	return &p
 }
 

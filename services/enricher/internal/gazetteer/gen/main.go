@@ -1,4 +1,4 @@
-// Command gen builds the enricher's embedded gazetteer (gazetteer.tsv.gz) from
+// Command gen builds the enricher's embedded gazetteer (gazetteer.tsv) from
 // the GeoNames extracts in ../shared/data/geonames and the hand-curated
 // additions in curated.tsv. Run it through `go generate ./internal/gazetteer`.
 //
@@ -19,12 +19,15 @@
 // Ontario). Large countries, where even that drifts, get their GeoNames point
 // from curated.tsv.
 //
-// Output format (one record a line, tab-separated, gzip-compressed, sorted so
-// regeneration is reproducible):
+// Output format (one record a line, tab-separated, sorted so regeneration is
+// reproducible; uncompressed, so the enricher slices its names out of the
+// embedded text instead of inflating and copying them at start-up):
 //
 //	H count
 //	P id name country admin1 admin2 lat lon fcode population names alternates
 //	D country names
+//
+// All P records come before the D records.
 //
 // id is the place's events.Place ID, "geonames:<id>" or "curated:<slug>" (so the
 // reader slices it instead of building it); H, first, holds the number of P
@@ -108,7 +111,7 @@ func run() error {
 	}
 	dir := flag.String("geonames", def, "directory with the GeoNames extracts (env GEONAMES_DIR)")
 	curatedPath := flag.String("curated", "curated.tsv", "hand-curated additions")
-	out := flag.String("out", "gazetteer.tsv.gz", "output file")
+	out := flag.String("out", "gazetteer.tsv", "output file")
 	minPop := flag.Int64("minpop", 1000, "minimum population of populated places outside South Asia")
 	flag.Parse()
 
@@ -501,8 +504,7 @@ func write(path string, all []*record, demonyms map[string][]string) error {
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
 	}
-	z, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
-	w := bufio.NewWriter(z)
+	w := bufio.NewWriter(f)
 	n := 0
 	for _, r := range all {
 		if r.hasCoor {
@@ -524,7 +526,7 @@ func write(path string, all []*record, demonyms map[string][]string) error {
 	for _, cc := range ccs {
 		fmt.Fprintf(w, "D\t%s\t%s\n", cc, strings.Join(demonyms[cc], "|"))
 	}
-	return errors.Join(w.Flush(), z.Close(), f.Close())
+	return errors.Join(w.Flush(), f.Close())
 }
 
 // placeID is the id the enricher publishes for a record: "geonames:<id>",
