@@ -7,7 +7,8 @@
 // number words, cue verbs and victim nouns; it uses no regular expressions,
 // reads only the sentences that hold a cue word (a word that heads a
 // multi-word cue, "taken" or "moved", only with the rest of the cue at
-// hand), hashes plain words eight bytes at a time, and reuses its buffers, so
+// hand), finding them by a walk over the words of package word rather than
+// the bytes, hashes plain words eight bytes at a time, and reuses its buffers, so
 // that a 2-3 KB article costs tens of microseconds of one core. It binds a
 // number to a cue in three shapes: a subject before a passive or
 // intransitive cue ("20 people were killed", "seven dead"), an object after

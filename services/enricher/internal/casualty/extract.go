@@ -49,8 +49,13 @@ func (x *Extractor) AppendExtract(dst []events.Casualty, field events.Field, tex
 func (x *Extractor) AppendExtractWords(dst []events.Casualty, field events.Field, text string, words []word.Token) []events.Casualty {
 	s := x.pool.Get().(*state)
 	s.reset(field, text)
-	s.toks, s.sents = x.tokenize(text, s.toks, s.sents, words)
-	// Only the tokens of sentences with a cue are left: look them all up.
+	if words == nil {
+		s.words = word.Tokenize(s.words[:0], text)
+		words = s.words
+	}
+	s.toks, s.sents = x.tokenizeWords(text, s.toks, s.sents, words)
+	// Only the tokens of sentences with a cue are left, all looked up but
+	// the words with an apostrophe ("soldier's"), which resolve reads.
 	x.resolve(text, s.toks)
 	for _, sn := range s.sents {
 		s.sentence(sn)
@@ -90,6 +95,8 @@ type state struct {
 	text  string
 	toks  []token
 	sents []sentence
+	// words holds the text's words when the caller gives none.
+	words []word.Token
 	qis   []qi
 	out   []events.Casualty
 	// objBuf and subjBuf are the scratch lists of object and subject.
@@ -164,7 +171,10 @@ func (s *state) sentence(sn sentence) {
 	s.qis = s.qis[:0]
 	for i := sn.lo; i < sn.hi; {
 		t := &s.toks[i]
-		if t.kind == tNum || t.kind == tWord && (t.hf&(fNum|fVague|fDozen|fDet) != 0 || t.lex < 0 && s.hyphenated(i)) {
+		// A determiner starts a quantity only before a multiplier or
+		// "dozen" ("a hundred", "a dozen"; see number): the others, the
+		// most common words of a sentence, are not tried.
+		if t.kind == tNum || t.kind == tWord && (t.hf&(fNum|fVague|fDozen) != 0 || t.hf&fDet != 0 && i+1 < sn.hi && s.toks[i+1].hf&(fMult|fDozen) != 0 || t.lex < 0 && s.hyphenated(i)) {
 			if q, ok := s.quantity(i); ok {
 				s.qis = append(s.qis, q)
 				i = q.hi
@@ -175,6 +185,9 @@ func (s *state) sentence(sn sentence) {
 	}
 	for i := sn.lo; i < sn.hi; i++ {
 		f := s.flags(i)
+		if f&(fNominal|fActive|fPassive|fMulti|fBody|fLife|fToll|fNeg) == 0 {
+			continue // most words: one test rather than one per role
+		}
 		if f&fNominal != 0 && i > sn.lo && s.possessive(i-1) && s.singularAt(i-1) && !s.hypothetical(i-1, false) {
 			// "woman's killing", "soldier's death": one.
 			k := s.single(i-1, i-1)

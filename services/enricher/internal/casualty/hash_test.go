@@ -45,3 +45,24 @@ func TestWordHashPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestFindPlain checks that the lookup that trusts the hash of a short
+// word agrees with the one that compares spellings, for every lexicon word
+// in three cases and for words one letter off.
+func TestFindPlain(t *testing.T) {
+	x := New()
+	for _, e := range x.lex {
+		for _, w := range []string{e.word, strings.ToUpper(e.word), strings.ToUpper(e.word[:1]) + e.word[1:], e.word + "x", "x" + e.word, e.word[:len(e.word)-1]} {
+			if w == "" {
+				continue
+			}
+			h, ok := hashWord(w)
+			if !ok {
+				t.Fatalf("hashWord(%q) not ok", w)
+			}
+			if got, want := x.findPlain(h, w), x.findHash(h, w); got != want {
+				t.Errorf("findPlain(%q) = %d, findHash = %d", w, got, want)
+			}
+		}
+	}
+}

@@ -89,7 +89,9 @@ type lexicon struct {
 	lex   []entry
 	// spell[i] is lex[i].word: the rules compare spellings often, and a
 	// dense table of string headers stays in cache where entries do not.
-	spell  []string
+	spell []string
+	// hash[i] is the word hash of lex[i].word (see findPlain).
+	hash   []uint64
 	groups map[string]category
 	tab    []slot
 	mask   uint64
@@ -99,6 +101,12 @@ type lexicon struct {
 	// cueBloom holds only the words that make a sentence worth reading
 	// (cueFlags): the words of other sentences are never looked up.
 	cueBloom [128]uint64
+	// selBloom holds the words that may keep a sentence (see flush): the
+	// ones with fSelect or fPartner.
+	selBloom [128]uint64
+	// abbrevLen is the length of the longest fAbbrev word: a longer word
+	// before a full stop needs no lookup to know that it is none.
+	abbrevLen int
 }
 
 // cueFlags are the roles that make a sentence worth reading.
@@ -376,18 +384,27 @@ func (l *lexicon) build() {
 		n <<= 1
 	}
 	l.spell = make([]string, len(l.lex))
+	l.hash = make([]uint64, len(l.lex))
 	for i, e := range l.lex {
 		l.spell[i] = e.word
+		l.hash[i], _ = hashWord(e.word)
 	}
 	l.tab = make([]slot, n)
 	l.mask = uint64(n - 1)
 	for i, e := range l.lex {
+		if e.flags&fAbbrev != 0 {
+			l.abbrevLen = max(l.abbrevLen, len(e.word))
+		}
 		h, _ := hashWord(e.word)
 		l.bloom[h&8191>>6] |= 1 << (h & 63)
 		l.bloom[h>>13&8191>>6] |= 1 << (h >> 13 & 63)
 		if e.flags&(cueFlags|fPartner) != 0 {
 			l.cueBloom[h&8191>>6] |= 1 << (h & 63)
 			l.cueBloom[h>>13&8191>>6] |= 1 << (h >> 13 & 63)
+		}
+		if e.flags&(fSelect|fPartner) != 0 {
+			l.selBloom[h&8191>>6] |= 1 << (h & 63)
+			l.selBloom[h>>13&8191>>6] |= 1 << (h >> 13 & 63)
 		}
 		for p := h & l.mask; ; p = (p + 1) & l.mask {
 			if l.tab[p].i == 0 {
@@ -476,6 +493,34 @@ func (l *lexicon) findHash(h uint64, w string) int32 {
 	}
 }
 
+// findPlain is findHash for a word of ASCII bytes only. A word of at most
+// eight bytes fills one chunk of the hash, and the hash of one chunk is a
+// bijection of the chunk and the length: a word of the entry's length and
+// hash is the entry's word, up to ASCII case, and needs no comparing.
+func (l *lexicon) findPlain(h uint64, w string) int32 {
+	if l.bloom[h&8191>>6]&(1<<(h&63)) == 0 || l.bloom[h>>13&8191>>6]&(1<<(h>>13&63)) == 0 {
+		return -1
+	}
+	return l.probePlain(h, w)
+}
+
+// probePlain is findPlain for a word that passed the filter (maybeWord).
+func (l *lexicon) probePlain(h uint64, w string) int32 {
+	h32 := uint32(h >> 32)
+	for p := h & l.mask; ; p = (p + 1) & l.mask {
+		sl := l.tab[p]
+		if sl.i == 0 {
+			return -1
+		}
+		if sl.h == h32 {
+			k := sl.i - 1
+			if len(w) <= 8 && l.hash[k] == h && len(l.spell[k]) == len(w) || sameWord(l.spell[k], w) {
+				return k
+			}
+		}
+	}
+}
+
 // lookup finds a word's lexicon index; a trailing possessive "'s" is dropped
 // when the word itself is unknown.
 func (l *lexicon) lookup(w string) int32 {
@@ -498,6 +543,11 @@ const utf8Self = 0x80
 // maybeWord says a word hash may be in the lexicon.
 func (l *lexicon) maybeWord(h uint64) bool {
 	return l.bloom[h&8191>>6]&(1<<(h&63)) != 0 && l.bloom[h>>13&8191>>6]&(1<<(h>>13&63)) != 0
+}
+
+// maybeSelect says a word hash may be a word with fSelect or fPartner.
+func (l *lexicon) maybeSelect(h uint64) bool {
+	return l.selBloom[h&8191>>6]&(1<<(h&63)) != 0 && l.selBloom[h>>13&8191>>6]&(1<<(h>>13&63)) != 0
 }
 
 // maybeCue says a word hash may be a cue word.

@@ -79,14 +79,16 @@ func wordCharAt(s string, i int) (bool, int) {
 	return letterAt(s, i)
 }
 
-// tokenize splits text into tokens and sentences, appending to the given
-// buffers, and looks each word up in the lexicon. words are the text's
-// tokens as word.Tokenize reads them, or nil: a plain word's hash is taken
-// from them rather than read again.
-func (x *Extractor) tokenize(text string, toks []token, sents []sentence, words []word.Token) ([]token, []sentence) {
+// tokenize splits text, from text[from] on, into tokens and sentences,
+// appending to the given buffers, and looks each word up in the lexicon;
+// from must start a sentence. It stops at the first sentence end at or
+// after stop, or at the end of text, and returns where it stopped. words
+// are the tokens of text[from:] as word.Tokenize reads them, or nil: a
+// plain word's hash is taken from them rather than read again.
+func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []sentence, words []word.Token) (_ []token, _ []sentence, next int) {
 	wc := 0 // the first of words that may start at or after i
 	sentLo, sentStart, sentFlags := len(toks), -1, uint64(0)
-	i := 0
+	i := from
 	for i < len(text) {
 		c := text[i]
 		if lowerTab[c] == 0 { // not an ASCII letter or digit: maybe a space
@@ -98,6 +100,9 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence, words 
 				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags)
 				sentLo, sentStart, sentFlags = len(toks), -1, 0
 				i++
+				if i > stop {
+					return toks, sents, i
+				}
 				continue
 			case c == 0xC2 && i+1 < len(text) && text[i+1] == 0xA0: // no-break space
 				i += 2
@@ -189,8 +194,9 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence, words 
 				capital := c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf && isUpperAt(text, start)
 				lex, hf := int32(-1), uint64(0)
 				if ascii && i-start <= 3*maxWord {
-					// Only possible cue words are looked up now; the rest
-					// wait until their sentence turns out to have a cue.
+					// Possible cue words are looked up first, for the
+					// sentence's flags; tokenizeWords reads only sentences
+					// that are nearly all kept, so the others follow at once.
 					lex, hf = lexPending, h
 					if x.maybeCue(h) {
 						lex = x.findHash(h, text[start:i])
@@ -211,6 +217,14 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence, words 
 						lex, hf = -1, 0 // not in the lexicon at all: nothing to resolve
 					default:
 						lex = lexPending
+					}
+					if lex == lexPending && pre < 0 {
+						// Resolved now, as plainWords does; a word with an
+						// apostrophe waits for resolve and its possessive.
+						lex, hf = x.probePlain(h, text[start:i]), 0
+						if lex >= 0 {
+							hf = x.lex[lex].flags
+						}
 					}
 				}
 				toks = grow1(toks)
@@ -247,11 +261,147 @@ func (x *Extractor) tokenize(text string, toks []token, sents []sentence, words 
 			if (c == '.' || c == '!' || c == '?') && x.endsSentence(text, i, toks) {
 				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags)
 				sentLo, sentStart, sentFlags = len(toks), -1, 0
+				if i > stop {
+					return toks, sents, i
+				}
 			}
 		}
 	}
 	toks, sents = flush(toks, sents, sentLo, sentStart, len(text), sentFlags)
+	return toks, sents, len(text)
+}
+
+// tokenizeWords is tokenize over the whole of text, given all its words,
+// that reads only the sentences that can be kept, and those before them
+// back to a place where tokenize surely closes a sentence (a line break, or
+// a full stop that closes no abbreviation, see sureEnd). The words are
+// walked once: a sentence without a word that may keep it (see flush) gives
+// nothing and is skipped; at a word that may, tokenize starts afresh at the
+// last sure end before it, as it would in a reading of the whole text, and
+// reads to the end of the word's sentence, so the tokens and sentences are
+// the same. Most sentences of an article hold no cue, and their words then
+// cost a filter probe each, not a token.
+func (x *Extractor) tokenizeWords(text string, toks []token, sents []sentence, words []word.Token) ([]token, []sentence) {
+	from, wFrom := 0, 0 // the stretch being read starts at text[from], words[wFrom]
+	for k := 0; k < len(words); {
+		if k = x.nextHit(text, words, k); k == len(words) {
+			break
+		}
+		// The stretch starts after the last sure end before the word.
+		for j := k; j > wFrom; j-- {
+			if words[j].Gap >= word.GapJoin {
+				if p := x.sureEnd(text, &words[j-1], int(words[j].Start)); p >= 0 {
+					from, wFrom = p, j
+					break
+				}
+			}
+		}
+		// tokenize reads on to the end of the word's sentence.
+		var next int
+		toks, sents, next = x.tokenize(text, from, int(words[k].Start), toks, sents, words[wFrom:])
+		for k < len(words) && int(words[k].Start) < next {
+			k++
+		}
+		from, wFrom = next, k
+	}
 	return toks, sents
+}
+
+// nextHit is the index of the first of words[k:] that may keep its
+// sentence, or len(words). A sentence is kept for a word with fSelect or
+// fPartner (see flush); a word that passes the filter is looked up, so that
+// only its own roles, not the filter's false matches, start a reading. This
+// loop, without calls for most words, is all that most words of an article
+// cost.
+func (x *Extractor) nextHit(text string, words []word.Token, k int) int {
+	sb := &x.selBloom
+	for ; k < len(words); k++ {
+		w := &words[k]
+		if w.Flags&word.NonASCII != 0 {
+			return k
+		}
+		if h := w.Hash; sb[h&8191>>6]&(1<<(h&63)) != 0 && sb[h>>13&8191>>6]&(1<<(h>>13&63)) != 0 {
+			if e := x.findPlain(h, text[w.Start:w.End]); e >= 0 && x.lex[e].flags&(fSelect|fPartner) != 0 {
+				return k
+			}
+		}
+		// A word that goes on with a hyphen or an apostrophe is one word
+		// to tokenize, hashed as such ("no-one"); the gap after it is a
+		// joining one.
+		if k+1 < len(words) && words[k+1].Gap == word.GapJoin && x.joinedCue(text, w) {
+			return k
+		}
+	}
+	return k
+}
+
+// sureEnd is the end of the last sentence that tokenize surely closes in
+// the gap between the word prev and text[next], that is the index after
+// the line break or stop, or -1 when there is none.
+func (x *Extractor) sureEnd(text string, prev *word.Token, next int) int {
+	end := -1
+	for p := int(prev.End); p < next; p++ {
+		switch text[p] {
+		case '\n', '\r':
+			end = p + 1
+		case '.', '!', '?':
+			if x.surelyEnds(text, p, prev) {
+				end = p + 1
+			}
+		}
+	}
+	return end
+}
+
+// surelyEnds says that tokenize closes a sentence at the stop text[p], a
+// '.', '!' or '?' read from the gap after the word prev: endsSentence, told
+// only the words. When the stop follows a word that may be an initial or an
+// abbreviation, or one that word.Tokenize and tokenize read differently (a
+// word with non-ASCII letters), it says no: the stretch then runs on, which
+// costs time but never changes a sentence.
+func (x *Extractor) surelyEnds(text string, p int, prev *word.Token) bool {
+	i := p + 1
+	if i < len(text) {
+		c := text[i]
+		if c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '"' && c != '\'' && c != ')' && c < utf8.RuneSelf {
+			return false
+		}
+	}
+	j := i
+	for j < len(text) && (text[j] == ' ' || text[j] == '"' || text[j] == '\'' || text[j] == ')') {
+		j++
+	}
+	if j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
+		return false
+	}
+	if text[p] != '.' || int(prev.End) != p {
+		// No word of tokenize ends at the stop: a word that did would end
+		// with a letter or digit, inside one of words.
+		return true
+	}
+	if prev.Flags&word.NonASCII != 0 || prev.End-prev.Start == 1 {
+		return false
+	}
+	if int(prev.End-prev.Start) > x.abbrevLen {
+		return true
+	}
+	// tokenize's word before the stop is prev, or a longer word with a
+	// hyphen or apostrophe that is no abbreviation, or a number.
+	k := x.findPlain(prev.Hash, text[prev.Start:prev.End])
+	return k < 0 || x.lex[k].flags&fAbbrev == 0
+}
+
+// joinedCue says that w, a word of ASCII letters and digits followed by a
+// joining gap, may start a word of tokenize that goes on with a hyphen or
+// an apostrophe and may keep its sentence: a word with fSelect or fPartner,
+// alone or before an apostrophe ("death's"). It may say yes wrongly, never
+// no wrongly.
+func (x *Extractor) joinedCue(text string, w *word.Token) bool {
+	if e := int(w.End); e < len(text) && (text[e] == '-' || text[e] == '\'' || text[e] >= utf8.RuneSelf) && isASCIILetter(text[w.Start]) {
+		_, h, hPre, pre, _, _ := scanWord(text, int(w.Start), 1)
+		return x.maybeSelect(h) || pre > 0 && x.maybeSelect(hPre)
+	}
+	return false
 }
 
 // plainWords reads a run of plain words, each of ASCII letters and digits
@@ -265,42 +415,54 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 	// The cursor into words is kept here, in a register, and stored back
 	// on the way out: this loop reads most of an article.
 	k := *wc
-	defer func() { *wc = k }()
+	for k < len(words) && int(words[k].Start) < i {
+		k++
+	}
 	for {
 		start := i
 		c := text[i]
 		var h uint64
-		for k < len(words) && int(words[k].Start) < i {
-			k++
-		}
-		if k < len(words) && int(words[k].Start) == i && words[k].Flags&word.NonASCII == 0 {
-			i, h = int(words[k].End), words[k].Hash
-			k++
-		} else {
-			i, h = word.Plain(text, i)
-		}
-		if i < len(text) && (text[i] == '-' || text[i] == '\'' || text[i] >= utf8.RuneSelf) {
+		// The words are read in step with the text: after the first, the
+		// next word starts where the cursor is. A word that is not one of
+		// them as it stands, or that goes on with a hyphen, an apostrophe
+		// or a non-ASCII byte, is left to tokenize, which reads it the same
+		// way: the loop then makes no calls but the lookup's.
+		if k >= len(words) || int(words[k].Start) != i || words[k].Flags&word.NonASCII != 0 {
+			*wc = k
 			return start, toks, sentFlags, false
 		}
+		i, h = int(words[k].End), words[k].Hash
+		if i < len(text) && (text[i] == '-' || text[i] == '\'' || text[i] >= utf8.RuneSelf) {
+			*wc = k
+			return start, toks, sentFlags, false
+		}
+		k++
+		// The word is looked up now, not left for resolve: tokenizeWords
+		// reads only the stretches with a word that may keep a sentence,
+		// and nearly all of their sentences are kept.
 		lex, hf := int32(-1), uint64(0)
-		if i-start <= 3*maxWord {
-			lex, hf = lexPending, h
-			if x.maybeCue(h) {
-				lex = x.findHash(h, text[start:i])
+		if i-start <= 3*maxWord && x.maybeWord(h) {
+			// probePlain, written out: a call here costs the loop its
+			// registers, spilled and reloaded for every word.
+			h32, n := uint32(h>>32), i-start
+			for p := h & x.mask; ; p = (p + 1) & x.mask {
+				sl := x.tab[p]
+				if sl.i == 0 {
+					break
+				}
+				if e := sl.i - 1; sl.h == h32 && (n <= 8 && x.hash[e] == h && len(x.spell[e]) == n || sameWord(x.spell[e], text[start:i])) {
+					lex = e
+					break
+				}
 			}
-			switch {
-			case lex >= 0:
-				if f := x.lex[lex].flags; f&cueFlags != 0 {
+			if lex >= 0 {
+				f := x.lex[lex].flags
+				hf = f
+				if f&cueFlags != 0 {
 					sentFlags |= f
-					hf = f
 				} else {
 					sentFlags |= f & fPartner
-					lex = lexPending
 				}
-			case !x.maybeWord(h):
-				lex, hf = -1, 0
-			default:
-				lex = lexPending
 			}
 		}
 		toks = grow1(toks)
@@ -311,6 +473,7 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 			i++
 			continue
 		}
+		*wc = k
 		return i, toks, sentFlags, true
 	}
 }
@@ -509,7 +672,8 @@ var lowerTab = func() (t [256]byte) {
 // lexPending marks a word not looked up yet.
 const lexPending = -2
 
-// resolve looks up the pending words of toks and stores their flags.
+// resolve looks up the pending words of toks, the words with an apostrophe
+// (see tokenize), and stores their flags.
 func (x *Extractor) resolve(text string, toks []token) {
 	for i := range toks {
 		t := &toks[i]

@@ -35,8 +35,9 @@ func Totals(figs []events.Casualty) events.Totals {
 		info = append(info, figInfo{kind: kindMask(f.Kind)})
 	}
 	var kinds uint8
+	groups := defaultExtractor().groups
 	for i, f := range figs {
-		in := figInfo{sent: int32(i), kind: info[i].kind, generic: groupCategory(f.Group) == ""}
+		in := figInfo{sent: int32(i), kind: info[i].kind, generic: groupCategory(groups, f.Group) == ""}
 		for j := range i {
 			if figs[j].Evidence == f.Evidence {
 				in.sent = info[j].sent
@@ -156,13 +157,13 @@ func nested(figs []events.Casualty, info []figInfo, i int) bool {
 }
 
 // groupCategory maps a victim group to the category that reconciles it
-// across sentences; "" for a generic or missing group.
-func groupCategory(group string) string {
+// across sentences, by the lexicon's groups; "" for a generic or missing
+// group.
+func groupCategory(groups map[string]category, group string) string {
 	if group == "" {
 		return ""
 	}
-	l := defaultExtractor().lexicon
-	c, ok := l.groups[group]
+	c, ok := groups[group]
 	if !ok {
 		return group
 	}
@@ -194,7 +195,9 @@ func historical(text string) bool {
 				break
 			}
 			i := off + j
-			if i+4 <= len(text) && (c == '1' || c == '2') && yearAt(text, i) || (c == 'y' || c == 'Y') && i+4 <= len(text) && pastYearAt(text, i) {
+			// The byte after says whether a closer look is worth a call:
+			// most of these bytes start no year ("by", "12 people").
+			if i+4 <= len(text) && ((c == '1' || c == '2') && isDigit(text[i+1]) && yearAt(text, i) || (c == 'y' || c == 'Y') && text[i+1]|0x20 == 'e' && pastYearAt(text, i)) {
 				return true
 			}
 			off = i + 1
