@@ -71,7 +71,7 @@ func Load(get pkgconfig.Getenv) (Config, error) {
 	}
 	c.Consume, err = pkgconfig.Bool(get, "INDEXER_CONSUME", true)
 	add(err)
-	c.BatchSize, err = pkgconfig.Int(get, "INDEXER_BATCH_SIZE", 500)
+	c.BatchSize, err = pkgconfig.Int(get, "INDEXER_BATCH_SIZE", 1000)
 	add(err)
 	c.BatchWait, err = pkgconfig.Duration(get, "INDEXER_BATCH_WAIT", 200*time.Millisecond)
 	add(err)

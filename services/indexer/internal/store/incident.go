@@ -181,7 +181,7 @@ type IncidentRow struct {
 	Estimates               events.Totals
 	// Doc is the IncidentItem JSON; State the incident.Incident JSON the
 	// assigner restores.
-	Doc, State []byte
+	Doc, State string
 }
 
 // RowOf derives the row inc is stored as.
@@ -197,7 +197,7 @@ func RowOf(inc *incident.Incident) (IncidentRow, error) {
 	}
 	r := IncidentRow{
 		ID: inc.ID, FirstReport: it.FirstReport.Truncate(time.Microsecond), LastReport: it.LastReport.Truncate(time.Microsecond),
-		Sources: len(inc.Sources), Articles: len(inc.Members), Estimates: it.Estimates, Doc: doc, State: state,
+		Sources: len(inc.Sources), Articles: len(inc.Members), Estimates: it.Estimates, Doc: noCopy(doc), State: noCopy(state),
 	}
 	if p := inc.Focus; p != nil {
 		r.PlaceID, r.Country, r.Admin1, r.Admin1Name = PlaceID(*p), p.Country, p.Admin1Code, p.Admin1Name

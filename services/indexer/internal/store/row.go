@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/newsflow/newsflow/pkg/events"
 )
@@ -70,7 +71,7 @@ type ArticleRow struct {
 	Title    string
 	Body     string
 	// Doc is the article's JSON, as the API returns it.
-	Doc []byte
+	Doc string
 }
 
 // PlaceRow is one article_places row.
@@ -113,7 +114,7 @@ func Rows(a events.EnrichedArticle) (art ArticleRow, mentions []PlaceRow, casual
 		Source:          a.Source,
 		Totals:          a.Totals,
 		Title:           a.Title,
-		Doc:             doc,
+		Doc:             noCopy(doc),
 	}
 	parts := make([]string, 0, 2)
 	for _, s := range []string{a.Summary, a.Text} {
@@ -220,3 +221,9 @@ func BuildRows(batch []events.EnrichedArticle) ([]RowSet, error) {
 	}
 	return out, nil
 }
+
+// noCopy returns b as a string without copying it. b must never change
+// afterwards: callers pass a fresh encoding that nothing else holds. The
+// stores bind documents as strings, and copying each would double a batch's
+// largest allocations (a busy incident's state is hundreds of kilobytes).
+func noCopy(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

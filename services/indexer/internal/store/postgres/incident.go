@@ -222,7 +222,7 @@ func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
 		z := stripNUL
 		ids, places, countries, admin1s, names = append(ids, r.ID), append(places, z(r.PlaceID)), append(countries, z(r.Country)),
 			append(admin1s, z(r.Admin1)), append(names, z(r.Admin1Name))
-		docs, states = append(docs, string(r.Doc)), append(states, string(r.State))
+		docs, states = append(docs, r.Doc), append(states, r.State)
 		firsts, lasts = append(firsts, r.FirstReport), append(lasts, r.LastReport)
 		lats, lons = append(lats, r.Lat), append(lons, r.Lon)
 		e := r.Estimates

@@ -429,7 +429,7 @@ func (c *articleColumns) add(a store.ArticleRow, indexedAt time.Time) {
 	c.displaced = append(c.displaced, a.Totals.Displaced)
 	c.title = append(c.title, z(a.Title))
 	c.body = append(c.body, z(a.Body))
-	c.doc = append(c.doc, string(a.Doc))
+	c.doc = append(c.doc, a.Doc)
 }
 
 func (c *articleColumns) args() []any {

@@ -215,7 +215,7 @@ func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
 		e := r.Estimates
 		if _, err := stmt.ExecContext(ctx, r.ID, r.FirstReport.UnixMicro(), r.LastReport.UnixMicro(), r.PlaceID, r.Country, r.Admin1, r.Admin1Name,
 			r.Lat, r.Lon, r.Sources, r.Articles, e.Killed, e.Injured, e.Arrested, e.Kidnapped, e.Missing, e.Displaced,
-			string(r.Doc), string(r.State)); err != nil {
+			r.Doc, r.State); err != nil {
 			return fmt.Errorf("sqlite: write incident %s: %w", r.ID, err)
 		}
 	}

@@ -261,7 +261,7 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 		row := []any{seq, art.ID, art.Revision, art.EnricherVersion, art.PublishedAt.UnixMicro(), art.EnrichedAt.UnixMicro(), indexedAt,
 			art.Source, art.PlaceID, art.Country, art.Admin1, art.Admin1Name, art.Lat, art.Lon,
 			art.Totals.Killed, art.Totals.Injured, art.Totals.Arrested, art.Totals.Kidnapped, art.Totals.Missing, art.Totals.Displaced,
-			string(art.Doc)}
+			art.Doc}
 		if old[i] != 0 {
 			if err := replace(ctx, tx, row); err != nil {
 				return store.UpsertResult{}, fmt.Errorf("sqlite: replace article %s: %w", a.ID, err)
