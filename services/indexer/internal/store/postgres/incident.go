@@ -208,38 +208,21 @@ ON CONFLICT (id) DO UPDATE SET first_report = excluded.first_report, last_report
 	missing = excluded.missing, displaced = excluded.displaced, doc = excluded.doc, state = excluded.state`
 
 func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
-	var (
-		ids, places, countries, admin1s, names, docs, states           []string
-		firsts, lasts                                                  []time.Time
-		lats, lons                                                     []*float64
-		srcs, arts, killed, injured, arrested, kidnapped, miss, displc []int
-	)
 	rows, err := store.RowsOf(w.Incidents)
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
-	}
-	for _, r := range rows {
-		z := stripNUL
-		ids, places, countries, admin1s, names = append(ids, r.ID), append(places, z(r.PlaceID)), append(countries, z(r.Country)),
-			append(admin1s, z(r.Admin1)), append(names, z(r.Admin1Name))
-		docs, states = append(docs, r.Doc), append(states, r.State)
-		firsts, lasts = append(firsts, r.FirstReport), append(lasts, r.LastReport)
-		lats, lons = append(lats, r.Lat), append(lons, r.Lon)
-		e := r.Estimates
-		srcs, arts = append(srcs, r.Sources), append(arts, r.Articles)
-		killed, injured, arrested = append(killed, e.Killed), append(injured, e.Injured), append(arrested, e.Arrested)
-		kidnapped, miss, displc = append(kidnapped, e.Kidnapped), append(miss, e.Missing), append(displc, e.Displaced)
 	}
 	tx, err := x.conn.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: begin incident write: %w", err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
-	if len(ids) > 0 {
-		if _, err := tx.Exec(ctx, upsertIncidents, ids, firsts, lasts, places, countries, admin1s, names, lats, lons,
-			srcs, arts, killed, injured, arrested, kidnapped, miss, displc, docs, states); err != nil {
-			return fmt.Errorf("postgres: write incidents: %w", err)
+	for len(rows) > 0 {
+		n := statementRows(rows)
+		if err := writeIncidents(ctx, tx, rows[:n]); err != nil {
+			return err
 		}
+		rows = rows[n:]
 	}
 	if len(w.Links) > 0 {
 		var arts, incs, srcs []string
@@ -258,6 +241,51 @@ func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit incident write: %w", err)
+	}
+	return nil
+}
+
+// maxStatementBytes bounds the documents and states sent in one statement.
+// The connection keeps a buffer as large as the largest message it sent, and
+// a busy incident's state is hundreds of kilobytes: one statement for a
+// whole batch of them kept tens of megabytes per connection.
+const maxStatementBytes = 4 << 20
+
+// statementRows is how many of rows, at least one, fit in one statement.
+func statementRows(rows []store.IncidentRow) int {
+	size := 0
+	for i, r := range rows {
+		size += len(r.Doc) + len(r.State)
+		if i > 0 && size > maxStatementBytes {
+			return i
+		}
+	}
+	return len(rows)
+}
+
+// writeIncidents upserts rows in one statement.
+func writeIncidents(ctx context.Context, tx pgx.Tx, rows []store.IncidentRow) error {
+	var (
+		ids, places, countries, admin1s, names, docs, states           []string
+		firsts, lasts                                                  []time.Time
+		lats, lons                                                     []*float64
+		srcs, arts, killed, injured, arrested, kidnapped, miss, displc []int
+	)
+	for _, r := range rows {
+		z := stripNUL
+		ids, places, countries, admin1s, names = append(ids, r.ID), append(places, z(r.PlaceID)), append(countries, z(r.Country)),
+			append(admin1s, z(r.Admin1)), append(names, z(r.Admin1Name))
+		docs, states = append(docs, r.Doc), append(states, r.State)
+		firsts, lasts = append(firsts, r.FirstReport), append(lasts, r.LastReport)
+		lats, lons = append(lats, r.Lat), append(lons, r.Lon)
+		e := r.Estimates
+		srcs, arts = append(srcs, r.Sources), append(arts, r.Articles)
+		killed, injured, arrested = append(killed, e.Killed), append(injured, e.Injured), append(arrested, e.Arrested)
+		kidnapped, miss, displc = append(kidnapped, e.Kidnapped), append(miss, e.Missing), append(displc, e.Displaced)
+	}
+	if _, err := tx.Exec(ctx, upsertIncidents, ids, firsts, lasts, places, countries, admin1s, names, lats, lons,
+		srcs, arts, killed, injured, arrested, kidnapped, miss, displc, docs, states); err != nil {
+		return fmt.Errorf("postgres: write incidents: %w", err)
 	}
 	return nil
 }
