@@ -360,18 +360,7 @@ func (x *Extractor) sureEnd(text string, prev *word.Token, next int) int {
 // word with non-ASCII letters), it says no: the stretch then runs on, which
 // costs time but never changes a sentence.
 func (x *Extractor) surelyEnds(text string, p int, prev *word.Token) bool {
-	i := p + 1
-	if i < len(text) {
-		c := text[i]
-		if c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '"' && c != '\'' && c != ')' && c < utf8.RuneSelf {
-			return false
-		}
-	}
-	j := i
-	for j < len(text) && (text[j] == ' ' || text[j] == '"' || text[j] == '\'' || text[j] == ')') {
-		j++
-	}
-	if j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
+	if !stopFollowed(text, p+1) {
 		return false
 	}
 	if text[p] != '.' || int(prev.End) != p {
@@ -605,10 +594,10 @@ func threeDigits(s string, i int) bool {
 	return i+3 == len(s) || !isDigit(s[i+3])
 }
 
-// endsSentence decides whether the stop just consumed (ending at i) closes a
-// sentence: it must be followed by space and then not a lower-case letter, and
-// must not close an abbreviation or an initial.
-func (x *Extractor) endsSentence(text string, i int, toks []token) bool {
+// stopFollowed reports whether a stop ending before text[i] is followed as
+// a sentence end is: by space, quotes or a parenthesis (or nothing), and
+// then not by a lower-case letter.
+func stopFollowed(text string, i int) bool {
 	if i < len(text) {
 		c := text[i]
 		if c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '"' && c != '\'' && c != ')' && c < utf8.RuneSelf {
@@ -620,6 +609,16 @@ func (x *Extractor) endsSentence(text string, i int, toks []token) bool {
 		j++
 	}
 	if j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
+		return false
+	}
+	return true
+}
+
+// endsSentence decides whether the stop just consumed (ending at i) closes a
+// sentence: it must be followed by space and then not a lower-case letter, and
+// must not close an abbreviation or an initial.
+func (x *Extractor) endsSentence(text string, i int, toks []token) bool {
+	if !stopFollowed(text, i) {
 		return false
 	}
 	if text[i-1] != '.' || len(toks) < 2 {
