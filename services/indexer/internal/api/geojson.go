@@ -96,8 +96,11 @@ func summaryFeatures(s Summary) FeatureCollection {
 	fc := collection(len(s.Groups))
 	for _, g := range s.Groups {
 		f := Feature{Type: "Feature", ID: g.Key, Properties: map[string]any{
-			"key": g.Key, "group_by": s.GroupBy, "articles": g.Articles, "totals": g.Totals,
+			"key": g.Key, "group_by": s.GroupBy, "count": s.Count, "articles": g.Articles, "totals": g.Totals,
 		}}
+		if g.Incidents != nil {
+			f.Properties["incidents"] = *g.Incidents
+		}
 		if g.Lat != nil && g.Lon != nil {
 			f.Geometry = point(*g.Lat, *g.Lon)
 		}

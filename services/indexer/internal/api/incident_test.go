@@ -165,6 +165,18 @@ func TestIncidentDetailAndSummary(t *testing.T) {
 	if got := summaryKilled("/api/v1/casualties/summary?count=articles"); got["PK"] != 34 {
 		t.Errorf("per article: %v, want PK 34", got)
 	}
+	// The summary's GeoJSON carries the incident count too.
+	var sfc api.FeatureCollection
+	if err := json.Unmarshal(get(t, srv, "/api/v1/casualties/summary?format=geojson").body, &sfc); err != nil {
+		t.Fatal(err)
+	}
+	props := map[string]map[string]any{}
+	for _, f := range sfc.Features {
+		props[f.ID] = f.Properties
+	}
+	if pk := props["PK"]; pk == nil || pk["incidents"] != float64(1) || pk["articles"] != float64(3) || pk["count"] != "incidents" {
+		t.Errorf("summary geojson PK: %+v, want 1 incident of 3 articles", pk)
+	}
 	// The GeoJSON list draws the same incidents as the JSON list.
 	var fc api.FeatureCollection
 	if err := json.Unmarshal(get(t, srv, "/api/v1/incidents?format=geojson&country=PK").body, &fc); err != nil {
