@@ -149,3 +149,36 @@ func TestIndexIndependentOfParts(t *testing.T) {
 		t.Error("the index depends on the number of runs")
 	}
 }
+
+// TestScan checks scan against what it stands for: detectCase's mode, and
+// every token with a capital or whose lower-case word may start a curated
+// name, in order.
+func TestScan(t *testing.T) {
+	ex := newTestExtractor(t)
+	texts := []string{
+		"", "12 34", "QUETTA BLAST KILLS 12", "quetta blast kills 12",
+		"Militants attacked a checkpost in the tribal areas near Quetta, officials said.",
+		"Shelling along the LoC in northwest Pakistan: 3 dead in Poonch & Rajouri",
+	}
+	for _, d := range corpus(t) {
+		texts = append(texts, d.Title, d.Body)
+	}
+	var starts []int32
+	for _, s := range texts {
+		toks := tokenize(nil, s)
+		var mode caseMode
+		mode, starts = ex.ix.scan(toks, starts)
+		if want := detectCase(toks); mode != want {
+			t.Errorf("%.40q: mode %d, detectCase %d", s, mode, want)
+		}
+		var want []int32
+		for i, tk := range toks {
+			if tk.Flags&(capFirst|allUpper) != 0 || ex.ix.lowerStart.has(tk.Hash) {
+				want = append(want, int32(i))
+			}
+		}
+		if !slices.Equal(starts, want) {
+			t.Errorf("%.40q: starts %v, want %v", s, starts, want)
+		}
+	}
+}

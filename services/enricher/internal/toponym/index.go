@@ -99,6 +99,35 @@ func (b bitset) has(h uint64) bool {
 	return b[i]&m != 0
 }
 
+// scan reads a field's tokens once for recognise: their case mode
+// (detectCase), and into starts the indexes of the tokens that may start a
+// name in mixed-case text: those with a capital, and the lower-case words
+// in lowerStart.
+func (ix *index) scan(toks []token, starts []int32) (caseMode, []int32) {
+	starts = slices.Grow(starts[:0], len(toks))[:len(toks)]
+	k := 0
+	if len(toks) >= 1<<caseLane {
+		for i := range toks {
+			if t := &toks[i]; t.Flags&(capFirst|allUpper) != 0 || ix.lowerStart.has(t.Hash) {
+				starts[k] = int32(i)
+				k++
+			}
+		}
+		return detectCase(toks), starts[:k]
+	}
+	// As detectCase: three counters in one word, no lane can carry.
+	var n uint64
+	for i := range toks {
+		t := &toks[i]
+		n += caseCount[t.Flags&15]
+		if t.Flags&(capFirst|allUpper) != 0 || ix.lowerStart.has(t.Hash) {
+			starts[k] = int32(i)
+			k++
+		}
+	}
+	return caseOf(n), starts[:k]
+}
+
 type span struct{ off, n uint32 }
 
 func (ix *index) list(s span) []cand { return ix.cands[s.off : s.off+s.n] }

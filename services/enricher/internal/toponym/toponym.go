@@ -129,6 +129,7 @@ func New(g *gazetteer.Gazetteer) *Extractor {
 type scratch struct {
 	toks     [2][]token
 	mentions []mention
+	starts   []int32 // scan's
 	ctx      context
 }
 
@@ -184,14 +185,46 @@ var caseKind = func() (t [16]uint8) {
 	return t
 }()
 
+// caseCount is caseKind as an increment of three counters packed in one
+// word, caseLane bits each (kinds 1, 2 and 3; kind 0 is not counted):
+// detectCase adds once per token, with no store to a counter that the next
+// token may load again.
+var caseCount = func() (t [16]uint64) {
+	for f, k := range caseKind {
+		if k > 0 {
+			t[f] = 1 << (caseLane * (k - 1))
+		}
+	}
+	return t
+}()
+
+const caseLane = 21
+
 func detectCase(toks []token) caseMode {
-	// A table of the four case flags counts without a branch per token:
-	// the kinds of neighbouring tokens do not follow a pattern.
+	if len(toks) < 1<<caseLane {
+		// No lane can carry into the next.
+		var n uint64
+		for i := range toks {
+			n += caseCount[toks[i].Flags&15]
+		}
+		return caseOf(n)
+	}
 	var n [4]int
 	for _, t := range toks {
 		n[caseKind[t.Flags&15]]++
 	}
-	upTok, capTok, lowTok := n[1], n[2], n[3]
+	return caseFromCounts(n[1], n[2], n[3])
+}
+
+// caseOf is the case mode of tokens whose caseCount sum is n.
+func caseOf(n uint64) caseMode {
+	const mask = 1<<caseLane - 1
+	return caseFromCounts(int(n&mask), int(n>>caseLane&mask), int(n>>(2*caseLane)&mask))
+}
+
+// caseFromCounts tells the case mode from the numbers of all-caps,
+// capitalised and lower-case tokens.
+func caseFromCounts(upTok, capTok, lowTok int) caseMode {
 	switch {
 	case upTok+capTok+lowTok == 0:
 		return caseMixed
@@ -223,8 +256,9 @@ func (e *Extractor) Extract(d Document) Result {
 		if d.Tokens == nil {
 			s.toks[f] = tokenize(s.toks[f][:0], texts[f])
 		}
-		mode := detectCase(toks[f])
-		s.mentions = e.recognise(s.mentions, f, texts[f], toks[f], mode)
+		var mode caseMode
+		mode, s.starts = e.ix.scan(toks[f], s.starts)
+		s.mentions = e.recognise(s.mentions, f, texts[f], toks[f], mode, s.starts)
 	}
 	ms := s.mentions
 	if len(ms) == 0 {
@@ -460,22 +494,29 @@ func (e *Extractor) class(h uint64) wordClass { return e.words.get(h).class }
 
 // recognise finds name matches in one field and applies the guards that need
 // only local context.
-func (e *Extractor) recognise(ms []mention, field int, text string, toks []token, mode caseMode) []mention {
+// In mixed case only the tokens in starts (scan's) may start a name.
+func (e *Extractor) recognise(ms []mention, field int, text string, toks []token, mode caseMode, starts []int32) []mention {
 	first := len(ms)
+	next := 0 // in starts
 	for i := 0; i < len(toks); i++ {
-		t := toks[i]
-		lowerStart := false
-		if mode == caseMixed && t.Flags&(capFirst|allUpper) == 0 {
-			if !e.ix.lowerStart.has(t.Hash) {
-				continue
+		if mode == caseMixed {
+			// Most words are lower case and start no name: scan left
+			// them out.
+			for next < len(starts) && int(starts[next]) < i {
+				next++
 			}
-			lowerStart = true
+			if next == len(starts) {
+				break
+			}
+			i = int(starts[next])
 		}
+		t := &toks[i]
+		lowerStart := mode == caseMixed && t.Flags&(capFirst|allUpper) == 0
 		h := uint64(hashSeed)
 		bestN, bestK := 0, span{}
 		var bestKey uint64
 		for n := 1; n <= maxNameTokens && i+n <= len(toks); n++ {
-			tj := toks[i+n-1]
+			tj := &toks[i+n-1]
 			if n > 1 && tj.Gap > gapJoin {
 				break
 			}

@@ -59,10 +59,11 @@ func Hash(s string) uint64 {
 
 // Lane constants of the eight-byte reads.
 const (
-	laneHigh = 0x8080808080808080
-	laneOne  = 0x0101010101010101
-	laneFold = 0x2020202020202020 // lower-cases an ASCII letter, keeps a digit
-	lane40   = 0x4040404040404040
+	laneHigh  = 0x8080808080808080
+	laneOne   = 0x0101010101010101
+	laneFold  = 0x2020202020202020 // lower-cases an ASCII letter, keeps a digit
+	lane40    = 0x4040404040404040
+	laneThree = 0x0303030303030303
 )
 
 // NonAlnum sets the high bit of each byte of x that is not an ASCII letter

@@ -1,6 +1,7 @@
 package word
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -169,4 +170,62 @@ func FuzzTokenize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzTokenizeSteps checks that Tokenize, which reads plain ASCII in
+// asciiRun, gives exactly the tokens of the one-step-at-a-time reader, from
+// any starting capacity of dst (asciiRun stops when its buffer is full).
+func FuzzTokenizeSteps(f *testing.F) {
+	for _, s := range []string{
+		"Quetta blast kills 12", "Zürich — “Karachi” ’s U.S. J&K", "\xff\xfe Lahore\x00Quetta",
+		"ABCDEFGHIJ abcdefgh 12345678 x", "Kābul١٢ PEÑA", "St. Louis, Mo.\n\nDera-Ismail Khan; Hawke's Bay!",
+		"SOUTHWESTERN Balochistan\r\nprovince 1234567890123456789 Ab9Ab9Ab9Abé", "a&b & &c", "x.\t,y",
+	} {
+		f.Add(s, uint8(0))
+		f.Add(s, uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, s string, c uint8) {
+		want := tokenizeSteps(nil, s)
+		got := Tokenize(make([]Token, 0, int(c%8)), s)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q: Tokenize\n%+v\nwant\n%+v", s, got, want)
+		}
+	})
+}
+
+// TestTokenizeSteps compares Tokenize with the step reader on texts that
+// take every path of asciiRun: words of every length ending at every
+// distance from the end, followed by ASCII and non-ASCII bytes.
+func TestTokenizeSteps(t *testing.T) {
+	var texts []string
+	for n := 1; n <= 20; n++ {
+		w := strings.Repeat("Ab9x", 5)[:n]
+		for _, tail := range []string{"", " ", ", é", "é", "-St. Louis", "\n\nX", "&"} {
+			for pad := range 9 {
+				texts = append(texts, strings.Repeat(" ", pad)+w+tail, "U "+strings.ToUpper(w)+tail+strings.Repeat(".", pad))
+			}
+		}
+	}
+	// A class first seen at the start of a later chunk of a long word.
+	for _, w := range []string{"abcdefgh1bc", "abcdefghXbc", "ABCDEFGHiJ", "12345678A", "abcdefghijklmnop1q"} {
+		texts = append(texts, w+" and more text", "x "+w+"")
+	}
+	for _, s := range texts {
+		for c := range 4 {
+			if got, want := Tokenize(make([]Token, 0, c), s), tokenizeSteps(nil, s); !slices.Equal(got, want) {
+				t.Errorf("%q (cap %d): Tokenize\n%+v\nwant\n%+v", s, c, got, want)
+			}
+		}
+	}
+}
+
+// tokenizeSteps is Tokenize without asciiRun, one step at a time: the
+// reference the tests compare Tokenize with.
+func tokenizeSteps(dst []Token, s string) []Token {
+	g := GapSentence
+	prevShort := false
+	for i := 0; i < len(s); {
+		dst, i, g, prevShort = step(dst, s, i, g, prevShort)
+	}
+	return dst
 }
