@@ -2,7 +2,8 @@
 // enriched-article messages, sends what can never be stored to the
 // dead-letter topic, writes the rest to the store in one upsert, and keeps
 // the write and coverage metrics. The kafkax.Consumer commits offsets only
-// after Handle returns, that is after the batch is durable.
+// after Store returns (Handle, for a caller without stages, runs both),
+// that is after the batch is durable.
 package index
 
 import (

@@ -36,7 +36,7 @@ type Store struct {
 	pool    *pgxpool.Pool
 	now     func() time.Time
 	writers int
-	places  placeCache
+	places  store.PlaceCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -176,11 +176,11 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 			places[p.ID] = p
 		}
 	}
-	if fresh := s.places.unknown(places); len(fresh) > 0 {
+	if fresh := s.places.Unknown(places); len(fresh) > 0 {
 		if _, err := s.pool.Exec(ctx, upsertPlaces, placeArgs(fresh)...); err != nil {
 			return store.UpsertResult{}, fmt.Errorf("postgres: upsert places: %w", err)
 		}
-		s.places.remember(fresh)
+		s.places.Remember(fresh)
 	}
 	parts := min(s.writers, len(batch)/minPart)
 	if parts <= 1 {
@@ -337,40 +337,6 @@ func (s *Store) upsertPart(ctx context.Context, batch []events.EnrichedArticle) 
 		return store.UpsertResult{}, fmt.Errorf("postgres: commit upsert: %w", err)
 	}
 	return res, nil
-}
-
-// placeCache remembers the places this store has written, so a batch only
-// sends the places that are new or changed. It holds one entry per distinct
-// place (a gazetteer's worth at most). Another replica can only have written
-// a place from the same gazetteer, so a stale entry costs nothing.
-type placeCache struct {
-	mu   sync.Mutex
-	seen map[string]events.Place
-}
-
-// unknown returns the places not written before in the same form.
-func (c *placeCache) unknown(places map[string]events.Place) map[string]events.Place {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make(map[string]events.Place, len(places))
-	for id, p := range places {
-		if known, ok := c.seen[id]; !ok || known != p {
-			out[id] = p
-		}
-	}
-	return out
-}
-
-// remember records places as written, once their statement committed.
-func (c *placeCache) remember(places map[string]events.Place) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.seen == nil {
-		c.seen = make(map[string]events.Place, len(places))
-	}
-	for id, p := range places {
-		c.seen[id] = p
-	}
 }
 
 const upsertArticles = `

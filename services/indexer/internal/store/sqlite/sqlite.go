@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,7 +37,7 @@ type Store struct {
 	// last refreshed; only Upsert touches it, under the single writer.
 	sinceOptimize atomic.Int64
 	assigning     atomic.Bool // an incident assigner session is open (incident.go)
-	places        placeCache
+	places        store.PlaceCache
 	// stmts are the writer's prepared inserts by SQL text; read-only
 	// after Open.
 	stmts map[string]*sql.Stmt
@@ -290,7 +289,7 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 	if err := execRows(ctx, tx, "INSERT INTO articles_fts (rowid, title, body) VALUES ", 3, fts, ""); err != nil {
 		return store.UpsertResult{}, fmt.Errorf("sqlite: index text: %w", err)
 	}
-	newPlaces := s.places.unknown(places)
+	newPlaces := s.places.Unknown(places)
 	if err := execRows(ctx, tx, "INSERT INTO places (id, geonameid, name, country, admin1_code, admin1_name, admin2_code, lat, lon, feature_code) VALUES ", 10, placeRows(newPlaces),
 		` ON CONFLICT (id) DO UPDATE SET geonameid = excluded.geonameid, name = excluded.name, country = excluded.country,
 			admin1_code = excluded.admin1_code, admin1_name = excluded.admin1_name, admin2_code = excluded.admin2_code,
@@ -309,7 +308,7 @@ func (s *Store) Upsert(ctx context.Context, batch []events.EnrichedArticle) (sto
 	if err := tx.Commit(); err != nil {
 		return store.UpsertResult{}, fmt.Errorf("sqlite: commit upsert: %w", err)
 	}
-	s.places.remember(newPlaces)
+	s.places.Remember(newPlaces)
 	if s.sinceOptimize.Add(int64(res.Inserted+res.Replaced)) >= optimizeEvery {
 		s.sinceOptimize.Store(0)
 		if _, err := s.write.ExecContext(ctx, "PRAGMA optimize"); err != nil {
@@ -341,41 +340,6 @@ const articleCols = "seq, id, revision, enricher_version, published_at, enriched
 
 // nArticleCols is the number of columns in articleCols.
 const nArticleCols = 21
-
-// placeCache remembers the places this store has written, so a batch only
-// sends the places that are new or changed: a few hundred places recur in
-// every batch. It holds one entry per distinct place (a gazetteer's worth
-// at most). Another process writing the same database can only have written
-// a place from the same gazetteer, so a stale entry costs nothing.
-type placeCache struct {
-	mu   sync.Mutex
-	seen map[string]events.Place
-}
-
-// unknown returns the places not written before in the same form.
-func (c *placeCache) unknown(places map[string]events.Place) map[string]events.Place {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make(map[string]events.Place, len(places))
-	for id, p := range places {
-		if known, ok := c.seen[id]; !ok || known != p {
-			out[id] = p
-		}
-	}
-	return out
-}
-
-// remember records places as written, once their transaction committed.
-func (c *placeCache) remember(places map[string]events.Place) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.seen == nil {
-		c.seen = make(map[string]events.Place, len(places))
-	}
-	for id, p := range places {
-		c.seen[id] = p
-	}
-}
 
 type storedVersion struct {
 	store.Version
