@@ -154,7 +154,9 @@ func TestIntegrationFaultServicesKilled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	p.createTopics(ctx)
-	const n = 6000
+	// Long enough that each restarted process still has work when it is
+	// killed again: the indexer takes batches of up to 1,000 messages.
+	const n = 12000
 	ids := p.publishArticles(ctx, n, nil)
 
 	procs := map[string]*proc{"indexer": p.indexer(), "enricher": p.enricher("enricher")}
