@@ -258,7 +258,7 @@ func (w *worker) step(ctx context.Context) (int, error) {
 	var (
 		write   store.IncidentWrite
 		before  = map[*incident.Incident]coverage{}
-		order   []*incident.Incident
+		changed = map[*incident.Incident]int{} // index in write.Changes
 		created int
 	)
 	for i, q := range queued {
@@ -277,27 +277,30 @@ func (w *worker) step(ctx context.Context) (int, error) {
 			if inc == nil {
 				inc = incident.Open(f)
 				before[inc] = coverage{}
-				order = append(order, inc)
 				created++
 				w.set.add(inc)
 			}
-			write.Links = append(write.Links, store.Link{ArticleID: f.ArticleID, IncidentID: inc.ID, Source: f.Source})
 		}
 		if _, ok := before[inc]; !ok {
 			before[inc] = w.a.m.coverageOf(inc)
-			order = append(order, inc)
 		}
+		c, ok := changed[inc]
+		if !ok {
+			c = len(write.Changes)
+			changed[inc] = c
+			write.Changes = append(write.Changes, store.Change{Incident: inc})
+		}
+		write.Changes[c].Articles = append(write.Changes[c].Articles, f.ArticleID)
 		inc.Add(f, int(q.Seq))
 		w.set.member(f.ArticleID, inc)
 		w.set.reindex(inc)
 		w.set.seen(f.At)
 	}
-	write.Incidents = order
 	if err := w.sess.Save(ctx, write); err != nil {
 		return 0, err
 	}
-	for _, inc := range order {
-		w.a.m.count(before[inc], w.a.m.coverageOf(inc))
+	for _, c := range write.Changes {
+		w.a.m.count(before[c.Incident], w.a.m.coverageOf(c.Incident))
 	}
 	w.a.m.assigned.Add(float64(len(queued)))
 	w.a.m.opened.Add(float64(created))

@@ -70,19 +70,17 @@ type Queued struct {
 
 // IncidentWrite is one batch of the assigner's work.
 type IncidentWrite struct {
-	// Incidents are the incidents that changed, in full.
-	Incidents []*incident.Incident
-	// Links are the articles assigned for the first time.
-	Links []Link
+	Changes []Change
 	// Done are the consumed queue entries.
 	Done []int64
 }
 
-// Link puts an article into an incident.
-type Link struct {
-	ArticleID  string
-	IncidentID string
-	Source     string
+// Change is one changed incident and the articles that joined it or were
+// revised in it: the store rewrites the incident's head and only those
+// members.
+type Change struct {
+	Incident *incident.Incident
+	Articles []string
 }
 
 // IncidentQuery selects incidents, newest first report first. The filters
@@ -179,9 +177,18 @@ type IncidentRow struct {
 	Lat, Lon                *float64
 	Sources, Articles       int
 	Estimates               events.Totals
-	// Doc is the IncidentItem JSON; State the incident.Incident JSON the
-	// assigner restores.
+	// Doc is the IncidentItem JSON; State the incident's head
+	// (incident.Head) as JSON.
 	Doc, State string
+}
+
+// MemberRow is the incident_articles row of one member: its article, and
+// the member and its reports (incident.Part) as JSON. Ord is the member's
+// position in the incident.
+type MemberRow struct {
+	ArticleID, IncidentID, Source string
+	Ord                           int
+	Part                          string
 }
 
 // RowOf derives the row inc is stored as.
@@ -191,7 +198,7 @@ func RowOf(inc *incident.Incident) (IncidentRow, error) {
 	if err != nil {
 		return IncidentRow{}, fmt.Errorf("encode incident %s: %w", inc.ID, err)
 	}
-	state, err := json.Marshal(inc)
+	state, err := json.Marshal(inc.Head())
 	if err != nil {
 		return IncidentRow{}, fmt.Errorf("encode incident %s state: %w", inc.ID, err)
 	}
@@ -207,8 +214,8 @@ func RowOf(inc *incident.Incident) (IncidentRow, error) {
 	return r, nil
 }
 
-// ScanState reads one (id, state) row as an incident.
-func ScanState(r Row) (*incident.Incident, error) {
+// ScanHead reads one (id, state) row as an incident without its members.
+func ScanHead(r Row) (*incident.Incident, error) {
 	var (
 		id    string
 		state []byte
@@ -216,16 +223,46 @@ func ScanState(r Row) (*incident.Incident, error) {
 	if err := r.Scan(&id, &state); err != nil {
 		return nil, fmt.Errorf("scan incident: %w", err)
 	}
-	return DecodeState(id, state)
-}
-
-// DecodeState decodes a stored incident state.
-func DecodeState(id string, state []byte) (*incident.Incident, error) {
 	var inc incident.Incident
 	if err := json.Unmarshal(state, &inc); err != nil {
 		return nil, fmt.Errorf("decode stored incident %s: %w", id, err)
 	}
 	return &inc, nil
+}
+
+// StoredPart is one incident_articles row as read back.
+type StoredPart struct {
+	IncidentID string
+	Part       incident.Part
+}
+
+// ScanPart reads one (incident_id, article_id, part) row.
+func ScanPart(r Row) (StoredPart, error) {
+	var (
+		p         StoredPart
+		articleID string
+		part      []byte
+	)
+	if err := r.Scan(&p.IncidentID, &articleID, &part); err != nil {
+		return p, fmt.Errorf("scan incident member: %w", err)
+	}
+	if err := json.Unmarshal(part, &p.Part); err != nil {
+		return p, fmt.Errorf("decode member %s of incident %s: %w", articleID, p.IncidentID, err)
+	}
+	return p, nil
+}
+
+// Restore joins heads with their parts, which are in member order.
+func Restore(heads []*incident.Incident, parts []StoredPart) []*incident.Incident {
+	byID := map[string][]incident.Part{}
+	for _, p := range parts {
+		byID[p.IncidentID] = append(byID[p.IncidentID], p.Part)
+	}
+	out := make([]*incident.Incident, len(heads))
+	for i, h := range heads {
+		out[i] = incident.Restore(h, byID[h.ID])
+	}
+	return out
 }
 
 // incidentTotals maps kinds to the incidents columns holding estimates.
@@ -339,16 +376,45 @@ func ScanIncidentDoc(id string, doc []byte) (IncidentItem, error) {
 	return it, nil
 }
 
-// RowsOf derives the rows of incs, encoding on every core: the assigner
-// waits for this between batches.
-func RowsOf(incs []*incident.Incident) ([]IncidentRow, error) {
-	rows := make([]IncidentRow, len(incs))
-	err := Parallel(len(incs), func(i int) error {
-		var err error
-		rows[i], err = RowOf(incs[i])
-		return err
+// WriteRows derives the rows of one write, encoding on every core: the
+// assigner waits for this between batches. An article named twice in a
+// change gives one row.
+func WriteRows(w IncidentWrite) ([]IncidentRow, []MemberRow, error) {
+	type ref struct {
+		inc *incident.Incident
+		id  string
+	}
+	var refs []ref
+	for _, c := range w.Changes {
+		seen := map[string]bool{}
+		for _, id := range c.Articles {
+			if !seen[id] {
+				seen[id] = true
+				refs = append(refs, ref{c.Incident, id})
+			}
+		}
+	}
+	heads := make([]IncidentRow, len(w.Changes))
+	members := make([]MemberRow, len(refs))
+	err := Parallel(len(heads)+len(refs), func(i int) error {
+		if i < len(heads) {
+			var err error
+			heads[i], err = RowOf(w.Changes[i].Incident)
+			return err
+		}
+		r := refs[i-len(heads)]
+		p, ord, ok := r.inc.Part(r.id)
+		if !ok {
+			return fmt.Errorf("incident %s has no member %s", r.inc.ID, r.id)
+		}
+		part, err := json.Marshal(p)
+		if err != nil {
+			return fmt.Errorf("encode member %s of incident %s: %w", r.id, r.inc.ID, err)
+		}
+		members[i-len(heads)] = MemberRow{ArticleID: r.id, IncidentID: r.inc.ID, Source: p.Source, Ord: ord, Part: noCopy(part)}
+		return nil
 	})
-	return rows, err
+	return heads, members, err
 }
 
 // DecodeDocs decodes stored article documents on every core; docs[i] nil

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -37,19 +36,20 @@ func (s *Store) Incidents(ctx context.Context, q store.IncidentQuery) (store.Inc
 
 // Incident returns one incident with its articles and toll histories.
 func (s *Store) Incident(ctx context.Context, id string) (store.IncidentDetail, error) {
-	var state []byte
-	err := s.pool.QueryRow(ctx, "SELECT state FROM incidents WHERE id = $1", stripNUL(id)).Scan(&state)
-	if errors.Is(err, pgx.ErrNoRows) {
+	// One snapshot, so that the head and the members are of the same save.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return store.IncidentDetail{}, fmt.Errorf("postgres: begin incident read: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only
+	incs, err := readIncidents(ctx, tx, "SELECT id, state FROM incidents WHERE id = $1", stripNUL(id))
+	if err != nil {
+		return store.IncidentDetail{}, err
+	}
+	if len(incs) == 0 {
 		return store.IncidentDetail{}, store.ErrNoIncident
 	}
-	if err != nil {
-		return store.IncidentDetail{}, fmt.Errorf("postgres: incident %s: %w", id, err)
-	}
-	inc, err := store.DecodeState(id, state)
-	if err != nil {
-		return store.IncidentDetail{}, fmt.Errorf("postgres: %w", err)
-	}
-	return store.DetailOf(inc), nil
+	return store.DetailOf(incs[0]), nil
 }
 
 // IncidentSummary totals incident estimates; see store.IncidentStore.
@@ -174,25 +174,45 @@ func (x *session) IncidentIDs(ctx context.Context, articleIDs []string) (map[str
 }
 
 func (x *session) LoadIncidents(ctx context.Context, ids []string) ([]*incident.Incident, error) {
-	return x.states(ctx, "SELECT id, state FROM incidents WHERE id = ANY($1) ORDER BY id", ids)
+	return readIncidents(ctx, x.conn, "SELECT id, state FROM incidents WHERE id = ANY($1) ORDER BY id", ids)
 }
 
 func (x *session) IncidentsFirstReported(ctx context.Context, since, until time.Time) ([]*incident.Incident, error) {
-	return x.states(ctx, "SELECT id, state FROM incidents WHERE first_report >= $1 AND first_report < $2 ORDER BY first_report, id",
+	return readIncidents(ctx, x.conn, "SELECT id, state FROM incidents WHERE first_report >= $1 AND first_report < $2 ORDER BY first_report, id",
 		since.UTC(), until.UTC())
 }
 
-func (x *session) states(ctx context.Context, query string, args ...any) ([]*incident.Incident, error) {
-	rows, err := x.conn.Query(ctx, query, args...)
+// querier is a connection or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// readIncidents reads the heads a query selects as (id, state) and
+// restores each from its members.
+func readIncidents(ctx context.Context, db querier, query string, args ...any) ([]*incident.Incident, error) {
+	heads, err := collect(ctx, db, store.ScanHead, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: read incidents: %w", err)
+	}
+	ids := make([]string, len(heads))
+	for i, h := range heads {
+		ids[i] = h.ID
+	}
+	parts, err := collect(ctx, db, store.ScanPart,
+		"SELECT incident_id, article_id, part FROM incident_articles WHERE incident_id = ANY($1) ORDER BY incident_id, ord", ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read incident members: %w", err)
+	}
+	return store.Restore(heads, parts), nil
+}
+
+func collect[T any](ctx context.Context, db querier, scan func(store.Row) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
-	out, err := store.Collect(rows, store.ScanState)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: read incidents: %w", err)
-	}
-	return out, nil
+	return store.Collect(rows, scan)
 }
 
 const upsertIncidents = `
@@ -207,8 +227,13 @@ ON CONFLICT (id) DO UPDATE SET first_report = excluded.first_report, last_report
 	killed = excluded.killed, injured = excluded.injured, arrested = excluded.arrested, kidnapped = excluded.kidnapped,
 	missing = excluded.missing, displaced = excluded.displaced, doc = excluded.doc, state = excluded.state`
 
+const upsertMembers = `
+INSERT INTO incident_articles (article_id, incident_id, source, ord, part)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[])
+ON CONFLICT (article_id) DO UPDATE SET source = excluded.source, ord = excluded.ord, part = excluded.part`
+
 func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
-	rows, err := store.RowsOf(w.Incidents)
+	heads, members, err := store.WriteRows(w)
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
@@ -217,21 +242,14 @@ func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
 		return fmt.Errorf("postgres: begin incident write: %w", err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
-	for len(rows) > 0 {
-		n := statementRows(rows)
-		if err := writeIncidents(ctx, tx, rows[:n]); err != nil {
+	if len(heads) > 0 {
+		if err := writeIncidents(ctx, tx, heads); err != nil {
 			return err
 		}
-		rows = rows[n:]
 	}
-	if len(w.Links) > 0 {
-		var arts, incs, srcs []string
-		for _, l := range w.Links {
-			arts, incs, srcs = append(arts, l.ArticleID), append(incs, l.IncidentID), append(srcs, stripNUL(l.Source))
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO incident_articles (article_id, incident_id, source)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (article_id) DO NOTHING`, arts, incs, srcs); err != nil {
-			return fmt.Errorf("postgres: link incident articles: %w", err)
+	if len(members) > 0 {
+		if err := writeMembers(ctx, tx, members); err != nil {
+			return err
 		}
 	}
 	if len(w.Done) > 0 {
@@ -245,25 +263,7 @@ func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
 	return nil
 }
 
-// maxStatementBytes bounds the documents and states sent in one statement.
-// The connection keeps a buffer as large as the largest message it sent, and
-// a busy incident's state is hundreds of kilobytes: one statement for a
-// whole batch of them kept tens of megabytes per connection.
-const maxStatementBytes = 4 << 20
-
-// statementRows is how many of rows, at least one, fit in one statement.
-func statementRows(rows []store.IncidentRow) int {
-	size := 0
-	for i, r := range rows {
-		size += len(r.Doc) + len(r.State)
-		if i > 0 && size > maxStatementBytes {
-			return i
-		}
-	}
-	return len(rows)
-}
-
-// writeIncidents upserts rows in one statement.
+// writeIncidents upserts the heads in one statement.
 func writeIncidents(ctx context.Context, tx pgx.Tx, rows []store.IncidentRow) error {
 	var (
 		ids, places, countries, admin1s, names, docs, states           []string
@@ -286,6 +286,22 @@ func writeIncidents(ctx context.Context, tx pgx.Tx, rows []store.IncidentRow) er
 	if _, err := tx.Exec(ctx, upsertIncidents, ids, firsts, lasts, places, countries, admin1s, names, lats, lons,
 		srcs, arts, killed, injured, arrested, kidnapped, miss, displc, docs, states); err != nil {
 		return fmt.Errorf("postgres: write incidents: %w", err)
+	}
+	return nil
+}
+
+// writeMembers upserts the changed members in one statement.
+func writeMembers(ctx context.Context, tx pgx.Tx, rows []store.MemberRow) error {
+	var (
+		arts, incs, srcs, parts []string
+		ords                    []int
+	)
+	for _, m := range rows {
+		arts, incs, srcs = append(arts, m.ArticleID), append(incs, m.IncidentID), append(srcs, stripNUL(m.Source))
+		ords, parts = append(ords, m.Ord), append(parts, m.Part)
+	}
+	if _, err := tx.Exec(ctx, upsertMembers, arts, incs, srcs, ords, parts); err != nil {
+		return fmt.Errorf("postgres: write incident members: %w", err)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -32,19 +31,14 @@ func (s *Store) Incidents(ctx context.Context, q store.IncidentQuery) (store.Inc
 
 // Incident returns one incident with its articles and toll histories.
 func (s *Store) Incident(ctx context.Context, id string) (store.IncidentDetail, error) {
-	var state []byte
-	err := s.read.QueryRowContext(ctx, "SELECT state FROM incidents WHERE id = ?", id).Scan(&state)
-	if errors.Is(err, sql.ErrNoRows) {
+	incs, err := s.incidents(ctx, "SELECT id, state FROM incidents WHERE id = ?", id)
+	if err != nil {
+		return store.IncidentDetail{}, err
+	}
+	if len(incs) == 0 {
 		return store.IncidentDetail{}, store.ErrNoIncident
 	}
-	if err != nil {
-		return store.IncidentDetail{}, fmt.Errorf("sqlite: incident %s: %w", id, err)
-	}
-	inc, err := store.DecodeState(id, state)
-	if err != nil {
-		return store.IncidentDetail{}, fmt.Errorf("sqlite: %w", err)
-	}
-	return store.DetailOf(inc), nil
+	return store.DetailOf(incs[0]), nil
 }
 
 // IncidentSummary totals incident estimates; see store.IncidentStore.
@@ -159,7 +153,7 @@ func (x *session) LoadIncidents(ctx context.Context, ids []string) ([]*incident.
 	var out []*incident.Incident
 	for start := 0; start < len(ids); start += chunkSize {
 		chunk := ids[start:min(start+chunkSize, len(ids))]
-		got, err := x.states(ctx, "SELECT id, state FROM incidents WHERE id IN ("+qmarks(len(chunk))+") ORDER BY id", anys(chunk)...)
+		got, err := x.s.incidents(ctx, "SELECT id, state FROM incidents WHERE id IN ("+qmarks(len(chunk))+") ORDER BY id", anys(chunk)...)
 		if err != nil {
 			return nil, err
 		}
@@ -169,21 +163,47 @@ func (x *session) LoadIncidents(ctx context.Context, ids []string) ([]*incident.
 }
 
 func (x *session) IncidentsFirstReported(ctx context.Context, since, until time.Time) ([]*incident.Incident, error) {
-	return x.states(ctx, "SELECT id, state FROM incidents WHERE first_report >= ? AND first_report < ? ORDER BY first_report, id",
+	return x.s.incidents(ctx, "SELECT id, state FROM incidents WHERE first_report >= ? AND first_report < ? ORDER BY first_report, id",
 		since.UnixMicro(), until.UnixMicro())
 }
 
-func (x *session) states(ctx context.Context, query string, args ...any) ([]*incident.Incident, error) {
-	rows, err := x.s.read.QueryContext(ctx, query, args...)
+// incidents reads the heads a query selects as (id, state) and restores
+// each from its members, in one read transaction so that heads and members
+// are of the same save.
+func (s *Store) incidents(ctx context.Context, query string, args ...any) ([]*incident.Incident, error) {
+	tx, err := s.read.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: begin incident read: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read only
+	heads, err := collect(ctx, tx, store.ScanHead, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: read incidents: %w", err)
+	}
+	var parts []store.StoredPart
+	for start := 0; start < len(heads); start += chunkSize {
+		chunk := heads[start:min(start+chunkSize, len(heads))]
+		ids := make([]any, len(chunk))
+		for i, h := range chunk {
+			ids[i] = h.ID
+		}
+		got, err := collect(ctx, tx, store.ScanPart, "SELECT incident_id, article_id, part FROM incident_articles WHERE incident_id IN ("+
+			qmarks(len(chunk))+") ORDER BY incident_id, ord", ids...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: read incident members: %w", err)
+		}
+		parts = append(parts, got...)
+	}
+	return store.Restore(heads, parts), nil
+}
+
+func collect[T any](ctx context.Context, db *sql.Tx, scan func(store.Row) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
-	out, err := store.Collect(rows, store.ScanState)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: read incidents: %w", err)
-	}
-	return out, nil
+	return store.Collect(rows, scan)
 }
 
 const upsertIncident = `INSERT INTO incidents (id, first_report, last_report, place_id, country, admin1, admin1_name, lat, lon,
@@ -195,9 +215,12 @@ const upsertIncident = `INSERT INTO incidents (id, first_report, last_report, pl
 	killed = excluded.killed, injured = excluded.injured, arrested = excluded.arrested, kidnapped = excluded.kidnapped,
 	missing = excluded.missing, displaced = excluded.displaced, doc = excluded.doc, state = excluded.state`
 
+const upsertMembers = `INSERT INTO incident_articles (article_id, incident_id, source, ord, part) VALUES `
+const onMemberConflict = ` ON CONFLICT (article_id) DO UPDATE SET source = excluded.source, ord = excluded.ord, part = excluded.part`
+
 func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
 	// Encode before taking the writer, so Upsert waits for SQL only.
-	rows, err := store.RowsOf(w.Incidents)
+	heads, members, err := store.WriteRows(w)
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
@@ -211,7 +234,7 @@ func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
 		return fmt.Errorf("sqlite: prepare incident write: %w", err)
 	}
 	defer stmt.Close()
-	for _, r := range rows {
+	for _, r := range heads {
 		e := r.Estimates
 		if _, err := stmt.ExecContext(ctx, r.ID, r.FirstReport.UnixMicro(), r.LastReport.UnixMicro(), r.PlaceID, r.Country, r.Admin1, r.Admin1Name,
 			r.Lat, r.Lon, r.Sources, r.Articles, e.Killed, e.Injured, e.Arrested, e.Kidnapped, e.Missing, e.Displaced,
@@ -219,17 +242,12 @@ func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
 			return fmt.Errorf("sqlite: write incident %s: %w", r.ID, err)
 		}
 	}
-	const linkCols = 3
-	for start := 0; start < len(w.Links); start += chunkSize / linkCols {
-		chunk := w.Links[start:min(start+chunkSize/linkCols, len(w.Links))]
-		args := make([]any, 0, len(chunk)*linkCols)
-		for _, l := range chunk {
-			args = append(args, l.ArticleID, l.IncidentID, l.Source)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO incident_articles (article_id, incident_id, source) VALUES "+
-			strings.TrimSuffix(strings.Repeat("(?,?,?),", len(chunk)), ",")+" ON CONFLICT (article_id) DO NOTHING", args...); err != nil {
-			return fmt.Errorf("sqlite: link incident articles: %w", err)
-		}
+	rows := make([][]any, len(members))
+	for i, m := range members {
+		rows[i] = []any{m.ArticleID, m.IncidentID, m.Source, m.Ord, m.Part}
+	}
+	if err := execRows(ctx, tx, upsertMembers, 5, rows, onMemberConflict); err != nil {
+		return fmt.Errorf("sqlite: write incident members: %w", err)
 	}
 	for start := 0; start < len(w.Done); start += chunkSize {
 		chunk := w.Done[start:min(start+chunkSize, len(w.Done))]

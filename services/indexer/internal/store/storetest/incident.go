@@ -55,7 +55,8 @@ func drain(t *testing.T, s store.Store, batch, keepDays int) {
 	}
 }
 
-// snapshot is every stored incident: its sorted article ids and estimates.
+// snapshot is every stored incident: its sorted article ids, estimates, toll
+// histories and title.
 func snapshot(t *testing.T, s store.Store) map[string]string {
 	t.Helper()
 	ctx := context.Background()
@@ -76,7 +77,16 @@ func snapshot(t *testing.T, s store.Store) map[string]string {
 				ids = append(ids, m.ID)
 			}
 			slices.Sort(ids)
-			out[it.ID] = fmt.Sprintf("%v %+v", ids, d.Estimates)
+			// The histories in order, which a reload rebuilds from the
+			// members' stored reports.
+			var tolls []string
+			for _, t := range d.Tolls {
+				tolls = append(tolls, fmt.Sprintf("%s=%d(%s)", t.Kind, t.Estimate, t.Basis.ArticleID))
+				for _, r := range t.History {
+					tolls = append(tolls, fmt.Sprintf("%s:%d", r.ArticleID, r.Count))
+				}
+			}
+			out[it.ID] = fmt.Sprintf("%v %+v %v %q", ids, d.Estimates, tolls, d.Title)
 		}
 		if page.Next == nil {
 			return out

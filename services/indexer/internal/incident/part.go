@@ -1,0 +1,86 @@
+package incident
+
+import (
+	"slices"
+
+	"github.com/newsflow/newsflow/pkg/events"
+)
+
+// An incident is stored in parts so that a save writes what changed: a
+// head, whose size does not grow with the incident, rewritten on every
+// change, and one Part per member, written when that member joins or is
+// revised. Restore puts them back together.
+
+// Part is one member as a store keeps it: the member and its report of
+// each kind it gave.
+type Part struct {
+	Member
+	Reports map[events.Kind]Report `json:"reports,omitempty"`
+}
+
+// Head is the incident without its members and toll histories.
+func (inc *Incident) Head() *Incident {
+	h := *inc
+	h.Members = nil
+	h.Tolls = slices.Clone(inc.Tolls)
+	for i := range h.Tolls {
+		h.Tolls[i].History = nil
+	}
+	return &h
+}
+
+// Part returns the member holding the article, its position among the
+// members, and whether there is one.
+func (inc *Incident) Part(articleID string) (Part, int, bool) {
+	i := slices.IndexFunc(inc.Members, func(m Member) bool { return m.ArticleID == articleID })
+	if i < 0 {
+		return Part{}, -1, false
+	}
+	p := Part{Member: inc.Members[i]}
+	for _, t := range inc.Tolls {
+		if j := slices.IndexFunc(t.History, func(r Report) bool { return r.ArticleID == articleID }); j >= 0 {
+			if p.Reports == nil {
+				p.Reports = map[events.Kind]Report{}
+			}
+			p.Reports[t.Kind] = t.History[j]
+		}
+	}
+	return p, i, true
+}
+
+// Restore rebuilds an incident from its head and its parts in member
+// order, as it was when they were saved.
+func Restore(head *Incident, parts []Part) *Incident {
+	inc := *head
+	inc.Members = make([]Member, 0, len(parts))
+	inc.Tolls = slices.Clone(head.Tolls)
+	for _, p := range parts {
+		inc.Members = append(inc.Members, p.Member)
+		for _, k := range events.Kinds {
+			r, ok := p.Reports[k]
+			if !ok {
+				continue
+			}
+			i := slices.IndexFunc(inc.Tolls, func(t Toll) bool { return t.Kind == k })
+			if i < 0 {
+				// A head that lacks the toll is estimated below.
+				inc.Tolls = append(inc.Tolls, Toll{Kind: k, Estimate: -1})
+				i = len(inc.Tolls) - 1
+			}
+			inc.Tolls[i].History = append(inc.Tolls[i].History, r)
+		}
+	}
+	for i := range inc.Tolls {
+		t := &inc.Tolls[i]
+		slices.SortStableFunc(t.History, reportOrder)
+		if t.Estimate < 0 {
+			t.Basis, _ = estimate(t.History)
+			t.Estimate = t.Basis.Count
+		}
+	}
+	slices.SortFunc(inc.Tolls, func(a, b Toll) int {
+		return slices.Index(events.Kinds, a.Kind) - slices.Index(events.Kinds, b.Kind)
+	})
+	inc.retire()
+	return &inc
+}

@@ -1,0 +1,89 @@
+package incident
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/newsflow/newsflow/pkg/events"
+)
+
+// A store writes an incident's head on every change and a member's part
+// when it joins or is revised; restored from the latest of each, the
+// incident must be the one in memory, histories, estimates and retired
+// members included.
+func TestRestoreFromParts(t *testing.T) {
+	f := func(i, killed int, title string) Features {
+		a := article(fmt.Sprintf("a%02d", i), []string{"Dawn", "AFP", "Reuters"}[i%3], title,
+			t0.Add(time.Duration(i%7)*time.Hour), peshawar, killed, fmt.Sprintf("kills %d", killed))
+		a.Totals.Injured = i % 4
+		return Extract(a)
+	}
+	inc := Open(f(0, 10, "Blast at Peshawar market kills 10"))
+	head := func() []byte { return encode(t, inc.Head()) }
+	stored := map[string][]byte{}
+	save := func(id string) {
+		p, _, ok := inc.Part(id)
+		if !ok {
+			t.Fatalf("no part for %s", id)
+		}
+		stored[id] = encode(t, p)
+	}
+	save("a00")
+	seq := 1
+	for i := 1; i < maxCompared+10; i++ {
+		seq++
+		inc.Add(f(i, 10+i, "Peshawar blast toll rises"), seq)
+		save(fmt.Sprintf("a%02d", i))
+		if i%5 == 0 { // a revision of an early member
+			seq++
+			inc.Add(f(i/5, 99, "Peshawar blast: figures revised"), seq)
+			save(fmt.Sprintf("a%02d", i/5))
+		}
+	}
+	var parts []Part
+	for _, m := range inc.Members {
+		var p Part
+		if err := json.Unmarshal(stored[m.ArticleID], &p); err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, p)
+	}
+	var h Incident
+	if err := json.Unmarshal(head(), &h); err != nil {
+		t.Fatal(err)
+	}
+	got, want := encode(t, Restore(&h, parts)), encode(t, inc)
+	if string(got) != string(want) {
+		t.Errorf("restored incident differs:\n got %s\nwant %s", got, want)
+	}
+	if len(inc.Tolls) != 2 || len(inc.Tolls[0].History) != len(inc.Members) {
+		t.Errorf("test incident has tolls %+v, want killed and injured over every member", inc.Tolls)
+	}
+}
+
+// A head saved without one of the tolls its parts report gets the toll
+// back, estimated and in kind order.
+func TestRestoreEstimatesAMissingToll(t *testing.T) {
+	a := article("a", "Dawn", "Blast kills 3", t0, peshawar, 3, "kills 3")
+	a.Totals.Injured = 5
+	inc := Open(Extract(a))
+	p, _, _ := inc.Part("a")
+	h := inc.Head()
+	h.Tolls = slices.DeleteFunc(h.Tolls, func(t Toll) bool { return t.Kind == events.Killed })
+	got := Restore(h, []Part{p})
+	if string(encode(t, got)) != string(encode(t, inc)) {
+		t.Errorf("restored %s, want %s", encode(t, got), encode(t, inc))
+	}
+}
+
+func encode(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
