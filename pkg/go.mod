@@ -3,6 +3,7 @@ module github.com/newsflow/newsflow/pkg
 go 1.26.0
 
 require (
+	github.com/goccy/go-json v0.12.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/segmentio/kafka-go v0.4.51
 	github.com/twmb/franz-go/pkg/kfake v0.0.0-20260918054303-01f206a7e32c

@@ -176,3 +176,35 @@ func FuzzDecode(f *testing.F) {
 		_, _ = events.DecodeRaw(body)
 	})
 }
+
+// events.Unmarshal stands in for encoding/json on every article the
+// services read, so it must accept what encoding/json accepts, reject what
+// it rejects, and decode to the same value.
+func FuzzUnmarshalMatchesStd(f *testing.F) {
+	for _, name := range []string{"enriched.golden.json", "raw.golden.json"} {
+		body, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(body)
+	}
+	for _, s := range []string{
+		"{\"id\":\"a\xff\xfeb\"}", `{"id":"\ud800"}`, `{"id":"\ud83d\ude00"}`, `{"id":"\u0000"}`, "{\"id\":\"a\tb\"}",
+		`{"id":"a","ID":"b"}`, `{"Id":"x"}`, `{"id":"a",}`, `{"id":"a"} x`, `{"id":"a"}{"id":"b"}`, ` {"id":"a"} `,
+		`{"revision":99999999999999999999}`, `{"revision":1.5}`, `{"revision":null,"id":null}`, `{"totals":{"killed":"3"}}`,
+		`{"published_at":"2026-01-01"}`, `{"casualties":[{"kind":"killed","count":1e2}]}`, `{"locations":[null]}`,
+		`{"focus":null}`, `{"focus":{"lat":"1"}}`, `[]`, `null`, ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var fast, std events.EnrichedArticle
+		errFast, errStd := events.Unmarshal(body, &fast), json.Unmarshal(body, &std)
+		if (errFast == nil) != (errStd == nil) {
+			t.Fatalf("%q: events.Unmarshal error %v, encoding/json error %v", body, errFast, errStd)
+		}
+		if errStd == nil && !reflect.DeepEqual(fast, std) {
+			t.Fatalf("%q decodes differently:\n%+v\n%+v", body, fast, std)
+		}
+	})
+}

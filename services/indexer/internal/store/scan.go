@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -118,7 +117,7 @@ func ScanSummaryGroup(r Row, by GroupBy) (SummaryGroup, error) {
 // DecodeDoc decodes the stored document of article id.
 func DecodeDoc(id string, doc []byte) (events.EnrichedArticle, error) {
 	var a events.EnrichedArticle
-	if err := json.Unmarshal(doc, &a); err != nil {
+	if err := events.Unmarshal(doc, &a); err != nil {
 		return events.EnrichedArticle{}, fmt.Errorf("decode stored article %s: %w", id, err)
 	}
 	return a, nil
