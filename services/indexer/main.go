@@ -154,7 +154,7 @@ func runWith(ctx context.Context, args []string, getenv pkgconfig.Getenv, stdout
 			if err := kafkax.AwaitTopics(ctx, cfg.Kafka, tr, log, topics...); err != nil {
 				return nil // ctx is done: shutting down before Kafka came up
 			}
-			return kafkax.RunStaged(ctx, consumer, ix.Stages())
+			return consumer.Run(ctx, ix.Handle)
 		})
 		g.Go(func() error { return assigner.Run(ctx) })
 	}

@@ -82,7 +82,7 @@ func benchKafka(b *testing.B, s index.Upserter, n int) {
 		}
 		runCtx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
-		go func() { done <- kafkax.RunStaged(runCtx, c, x.Stages()) }()
+		go func() { done <- c.Run(runCtx, x.Handle) }()
 		for counter.n.Load() < int64(n) {
 			select {
 			case err := <-done:

@@ -2,8 +2,7 @@
 // enriched-article messages, sends what can never be stored to the
 // dead-letter topic, writes the rest to the store in one upsert, and keeps
 // the write and coverage metrics. The kafkax.Consumer commits offsets only
-// after Store returns (Handle, for a caller without stages, runs both),
-// that is after the batch is durable.
+// after Handle returns, that is after the batch is durable.
 package index
 
 import (
@@ -11,9 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -69,29 +66,19 @@ func New(cfg Config) (*Indexer, error) {
 	return x, nil
 }
 
-// Stages are the indexer's kafkax stages: decoding a batch overlaps the
-// store write of the one before.
-func (x *Indexer) Stages() kafkax.Stages[Decoded] {
-	return kafkax.Stages[Decoded]{Prepare: Decode, Handle: x.Store}
-}
-
-// Handle is a kafkax.Handler: Decode, then Store.
+// Handle is a kafkax.Handler: it writes a batch. Undecodable or invalid
+// messages are poison. A store failure is returned as a transient error, so
+// the consumer retries the batch, unless storing the articles one by one
+// shows that only some of them fail: those are poison and the rest are
+// stored.
 func (x *Indexer) Handle(ctx context.Context, batch []kafka.Message) ([]kafkax.Poison, error) {
-	return x.Store(ctx, batch, Decode(batch))
-}
-
-// Store writes a decoded batch. Undecodable or invalid messages are poison.
-// A store failure is returned as a transient error, so the consumer retries
-// the batch, unless storing the articles one by one shows that only some of
-// them fail: those are poison and the rest are stored.
-func (x *Indexer) Store(ctx context.Context, batch []kafka.Message, decoded Decoded) ([]kafkax.Poison, error) {
 	var (
 		poison   []kafkax.Poison
 		articles = make([]events.EnrichedArticle, 0, len(batch))
 		msgOf    = make([]kafka.Message, 0, len(batch))
 	)
-	for i, msg := range batch {
-		a, err := decoded[i].article, decoded[i].err
+	for _, msg := range batch {
+		a, err := decode(msg)
 		if err != nil {
 			x.m.poison.WithLabelValues(reason(err)).Inc()
 			x.log.WarnContext(ctx, "poison message", slog.String("topic", msg.Topic), slog.Int("partition", msg.Partition),
@@ -158,40 +145,6 @@ func (x *Indexer) oneByOne(ctx context.Context, articles []events.EnrichedArticl
 		x.log.WarnContext(ctx, "poison message", slog.Int64("offset", p.Message.Offset), slog.Any("error", p.Err))
 	}
 	return failed, total, nil
-}
-
-// Decoded holds a batch's articles, or why each could not be decoded, in
-// message order.
-type Decoded []decoded
-
-type decoded struct {
-	article events.EnrichedArticle
-	err     error
-}
-
-// Decode decodes a batch on every core: JSON decoding is most of the
-// handler's CPU time besides the store's.
-func Decode(batch []kafka.Message) Decoded {
-	out := make(Decoded, len(batch))
-	workers := min(runtime.GOMAXPROCS(0), (len(batch)+63)/64)
-	if workers <= 1 {
-		for i, m := range batch {
-			out[i].article, out[i].err = decode(m)
-		}
-		return out
-	}
-	var wg sync.WaitGroup
-	per := (len(batch) + workers - 1) / workers
-	for start := 0; start < len(batch); start += per {
-		end := min(start+per, len(batch))
-		wg.Go(func() {
-			for i := start; i < end; i++ {
-				out[i].article, out[i].err = decode(batch[i])
-			}
-		})
-	}
-	wg.Wait()
-	return out
 }
 
 func decode(msg kafka.Message) (events.EnrichedArticle, error) {
