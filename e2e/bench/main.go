@@ -4,16 +4,19 @@
 // the raw topic, and reads from the store when each article became durable
 // (the indexer's indexed_at column). It prints one machine-readable line:
 //
-//	case=kfake-sqlite partitions=3 instances=1 rate=0 articles=N seconds=S articles_per_second=R p50_ms=A p99_ms=B enricher_rss_mb=X indexer_rss_mb=Y broker_rss_mb=Z
+//	case=kfake-sqlite partitions=3 instances=1 rate=0 articles=N seconds=S articles_per_second=R p50_ms=A p99_ms=B enricher_rss_mb=X indexer_rss_mb=Y broker_rss_mb=Z enricher_cpu_us_per_article=C indexer_cpu_us_per_article=D broker_cpu_us_per_article=E
 //
 // Latency is from the producer's acknowledgement of an article to its
 // indexed_at; throughput is articles over the time from the first publish
-// to the last indexed_at. Peak resident memory is each process's VmHWM.
+// to the last indexed_at. Peak resident memory is each process's VmHWM; CPU
+// per article is each service's CPU time over the measured run, divided by
+// N.
 //
 // Run it from the e2e module after `make build` (see `make bench-e2e`).
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -227,6 +230,7 @@ func (b *bench) measure(ctx context.Context) (string, error) {
 	for i, m := range msgs {
 		index[string(m.Key)] = i
 	}
+	cpu0 := b.cpu()
 	start := time.Now()
 	// The enricher's finish, from the enriched topic's end offsets, splits
 	// the time between the two stages.
@@ -270,6 +274,7 @@ func (b *bench) measure(ctx context.Context) (string, error) {
 	line := fmt.Sprintf("case=%s-%s partitions=%d instances=%d rate=%d articles=%d seconds=%.2f articles_per_second=%.0f p50_ms=%.0f p99_ms=%.0f enriched_seconds=%.2f",
 		broker, storeName, b.o.partitions, b.o.instances, b.o.rate, len(lat), secs, float64(len(lat))/secs,
 		ms(quantile(lat, 0.50)), ms(quantile(lat, 0.99)), enrichedSecs)
+	cpu := b.cpu()
 	peaks := map[string]int64{}
 	for _, p := range b.procs {
 		peaks[p.name] = max(peaks[p.name], peakRSS(p.cmd.Process.Pid))
@@ -279,7 +284,25 @@ func (b *bench) measure(ctx context.Context) (string, error) {
 			line += fmt.Sprintf(" %s_rss_mb=%.0f", strings.Replace(name, "devkafka", "broker", 1), float64(kb)/1024)
 		}
 	}
+	// CPU per article is steadier than the rate on a shared machine, and
+	// says which stage costs what.
+	for _, name := range []string{"enricher", "indexer", "devkafka"} {
+		if d, ok := cpu[name]; ok {
+			line += fmt.Sprintf(" %s_cpu_us_per_article=%.0f", strings.Replace(name, "devkafka", "broker", 1),
+				float64((d-cpu0[name]).Microseconds())/float64(b.o.n))
+		}
+	}
 	return line, nil
+}
+
+// cpu is the user and system CPU time of each service so far, summed over
+// its instances.
+func (b *bench) cpu() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for _, p := range b.procs {
+		out[p.name] += cpuTime(p.cmd.Process.Pid)
+	}
+	return out
 }
 
 func (b *bench) openStore(storeURL string) error {
@@ -475,6 +498,30 @@ func peakRSS(pid int) int64 {
 	}
 	return 0
 }
+
+// cpuTime is the process's user plus system CPU time, 0 if unknown.
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces: count fields after it.
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's times: 100 on
+// every Linux architecture Go runs the benchmark on.
+const clockTicks = 100
 
 func quantile(sorted []time.Duration, q float64) time.Duration {
 	if len(sorted) == 0 {
