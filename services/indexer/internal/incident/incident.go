@@ -77,13 +77,16 @@ func (inc *Incident) add(f Features, seq int) {
 		seq = inc.nextSeq()
 	}
 	m := f.member()
-	if i := slices.IndexFunc(inc.Members, func(m Member) bool { return m.ArticleID == f.ArticleID }); i >= 0 {
+	i := slices.IndexFunc(inc.Members, func(m Member) bool { return m.ArticleID == f.ArticleID })
+	revised := i >= 0
+	if revised {
 		inc.Members[i] = m
+		inc.refresh()
 	} else {
 		inc.Members = append(inc.Members, m)
+		inc.extend(m)
 	}
-	inc.refresh()
-	inc.setReports(f, seq)
+	inc.setReports(f, seq, revised)
 	inc.retire()
 }
 
@@ -128,10 +131,31 @@ func (inc *Incident) refresh() {
 	}
 }
 
+// extend updates what refresh derives for one appended member, m, without
+// reading the others: a large incident grows by hundreds of reports.
+func (inc *Incident) extend(m Member) {
+	if len(inc.Members) == 1 {
+		inc.FirstReport, inc.LastReport, inc.Title, inc.Sources, inc.Focus = m.At, m.At, m.Title, []string{}, nil
+	}
+	if m.At.Before(inc.FirstReport) {
+		inc.FirstReport = m.At
+	}
+	if m.At.After(inc.LastReport) {
+		inc.LastReport = m.At
+	}
+	if i, found := slices.BinarySearch(inc.Sources, m.Source); m.Source != "" && !found {
+		inc.Sources = slices.Insert(inc.Sources, i, m.Source)
+	}
+	if m.Focus != nil && (inc.Focus == nil || precision(m.Focus) > precision(inc.Focus)) {
+		inc.Focus = m.Focus
+	}
+}
+
 // setReports replaces the article's reports in every toll and re-estimates
 // the tolls that changed. Histories are kept in report order (time, then
-// sequence), which is the order the estimate reads them in.
-func (inc *Incident) setReports(f Features, seq int) {
+// sequence), which is the order the estimate reads them in. Only a revised
+// article can have reports to replace.
+func (inc *Incident) setReports(f Features, seq int, revised bool) {
 	for _, k := range events.Kinds {
 		n := f.Totals.Get(k)
 		ti := slices.IndexFunc(inc.Tolls, func(t Toll) bool { return t.Kind == k })
@@ -144,7 +168,9 @@ func (inc *Incident) setReports(f Features, seq int) {
 		}
 		t := &inc.Tolls[ti]
 		before := len(t.History)
-		t.History = slices.DeleteFunc(t.History, func(r Report) bool { return r.ArticleID == f.ArticleID })
+		if revised {
+			t.History = slices.DeleteFunc(t.History, func(r Report) bool { return r.ArticleID == f.ArticleID })
+		}
 		if n > 0 {
 			t.History = insertReport(t.History, f.report(k, n, seq))
 		} else if len(t.History) == before {
@@ -174,12 +200,8 @@ func (f Features) report(k events.Kind, n, seq int) Report {
 	return r
 }
 
-// insertReport puts r into a history in report order. A history stored
-// unordered by an earlier version is put in order first.
+// insertReport puts r into a history in report order.
 func insertReport(history []Report, r Report) []Report {
-	if !slices.IsSortedFunc(history, reportOrder) {
-		slices.SortStableFunc(history, reportOrder)
-	}
 	i, _ := slices.BinarySearchFunc(history, r, func(a, b Report) int {
 		if c := reportOrder(a, b); c != 0 {
 			return c

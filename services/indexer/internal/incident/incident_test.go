@@ -2,7 +2,6 @@ package incident
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -282,20 +281,6 @@ func TestEstimate(t *testing.T) {
 	}
 	if _, ok := estimate(nil); ok {
 		t.Error("estimate(nil) ok, want false")
-	}
-}
-
-func TestInsertReportOrdersAnUnorderedHistory(t *testing.T) {
-	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
-	// As an earlier version stored it: in arrival order.
-	history := []Report{{At: at(5), Seq: 1, Count: 5}, {At: at(0), Seq: 2, Count: 0}, {At: at(0), Seq: 3, Count: 1}}
-	history = insertReport(history, Report{At: at(2), Seq: 4, Count: 2})
-	var got []int
-	for _, r := range history {
-		got = append(got, r.Count)
-	}
-	if want := []int{0, 1, 2, 5}; !slices.Equal(got, want) {
-		t.Errorf("history counts %v, want %v", got, want)
 	}
 }
 

@@ -2,6 +2,7 @@ package incident
 
 import (
 	"slices"
+	"time"
 
 	"github.com/newsflow/newsflow/pkg/events"
 )
@@ -38,14 +39,26 @@ func (inc *Incident) Part(articleID string) (Part, int, bool) {
 	}
 	p := Part{Member: inc.Members[i]}
 	for _, t := range inc.Tolls {
-		if j := slices.IndexFunc(t.History, func(r Report) bool { return r.ArticleID == articleID }); j >= 0 {
+		if r, ok := reportOf(t.History, p.Member); ok {
 			if p.Reports == nil {
 				p.Reports = map[events.Kind]Report{}
 			}
-			p.Reports[t.Kind] = t.History[j]
+			p.Reports[t.Kind] = r
 		}
 	}
 	return p, i, true
+}
+
+// reportOf finds the member's report in a history, which is in report
+// order: among the reports made at the member's time.
+func reportOf(history []Report, m Member) (Report, bool) {
+	j, _ := slices.BinarySearchFunc(history, m.At, func(r Report, at time.Time) int { return r.At.Compare(at) })
+	for ; j < len(history) && history[j].At.Equal(m.At); j++ {
+		if history[j].ArticleID == m.ArticleID {
+			return history[j], true
+		}
+	}
+	return Report{}, false
 }
 
 // Restore rebuilds an incident from its head and its parts in member

@@ -87,3 +87,27 @@ func encode(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// An incident grown one member at a time (extend), with revisions between
+// (refresh), must hold what refresh derives from all of its members.
+func TestExtendMatchesRefresh(t *testing.T) {
+	sources := []string{"Dawn", "", "AFP", "Reuters", "Dawn", "Geo"}
+	focus := []*events.Place{nil, pakistan, peshawar, quetta, nil, pakistan, peshawar}
+	f := func(i int) Features {
+		a := article(fmt.Sprintf("a%02d", i), sources[i%len(sources)], fmt.Sprintf("Blast report %d", i),
+			t0.Add(time.Duration((i*7)%11-5)*time.Hour), focus[i%len(focus)], i%5, "kills")
+		return Extract(a)
+	}
+	inc := Open(f(0))
+	for i := 1; i < 40; i++ {
+		inc.Add(f(i), i+1)
+		if i%9 == 0 {
+			inc.Add(f(i/3), 100+i) // a revision
+		}
+		want := inc.Clone()
+		want.refresh()
+		if got, w := encode(t, inc), encode(t, want); string(got) != string(w) {
+			t.Fatalf("after %d members:\n got %s\nwant %s", len(inc.Members), got, w)
+		}
+	}
+}
