@@ -25,6 +25,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -162,6 +163,16 @@ func (b *bench) measure(ctx context.Context) (string, error) {
 	storeURL, storeName := b.o.store, "postgres"
 	if b.o.store == "sqlite" {
 		storeURL, storeName = "sqlite:"+filepath.Join(b.dir, "newsflow.db"), "sqlite"
+	} else {
+		// A database of the run's own: the articles and incidents of earlier
+		// runs would otherwise join this run's working set.
+		var err error
+		if storeURL, err = createDatabase(ctx, b.o.store, b.run); err != nil {
+			return "", err
+		}
+		if !b.o.keep {
+			defer dropDatabase(b.o.store, b.run, b.stderr)
+		}
 	}
 	env := []string{"KAFKA_BROKERS=" + brokers, "LOG_FORMAT=text", "LOG_LEVEL=info",
 		"TOPIC_RAW=" + ts.Raw, "TOPIC_ENRICHED=" + ts.Enriched, "TOPIC_DLQ=" + ts.DLQ, "TOPIC_FETCHER_STATE=" + ts.FetcherState,
@@ -303,6 +314,37 @@ func (b *bench) cpu() map[string]time.Duration {
 		out[p.name] += cpuTime(p.cmd.Process.Pid)
 	}
 	return out
+}
+
+// createDatabase creates the database name on the server of serverURL and
+// returns serverURL naming it instead.
+func createDatabase(ctx context.Context, serverURL, name string) (string, error) {
+	db, err := sql.Open("pgx", serverURL)
+	if err != nil {
+		return "", fmt.Errorf("open %s: %w", serverURL, err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `CREATE DATABASE "`+name+`"`); err != nil {
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		return "", fmt.Errorf("parse %s: %w", serverURL, err)
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// dropDatabase drops the run's database, closing what still uses it.
+func dropDatabase(serverURL, name string, stderr io.Writer) {
+	db, err := sql.Open("pgx", serverURL)
+	if err == nil {
+		_, err = db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`)
+		db.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "bench: drop database %s: %v\n", name, err)
+	}
 }
 
 func (b *bench) openStore(storeURL string) error {
