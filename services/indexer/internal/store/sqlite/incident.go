@@ -197,8 +197,8 @@ func (s *Store) incidents(ctx context.Context, query string, args ...any) ([]*in
 	return store.Restore(heads, parts), nil
 }
 
-func collect[T any](ctx context.Context, db *sql.Tx, scan func(store.Row) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+func collect[T any](ctx context.Context, tx *sql.Tx, scan func(store.Row) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
