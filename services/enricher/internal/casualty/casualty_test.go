@@ -41,14 +41,7 @@ type testCase struct {
 // TestCases checks the totals of hard sentences against hand-written
 // expectations, and every figure against a golden file (-update rewrites it).
 func TestCases(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "cases.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []testCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatal(err)
-	}
+	cases := readCases(t)
 	type result struct {
 		Name    string            `json:"name"`
 		Figures []events.Casualty `json:"figures"`
@@ -275,6 +268,20 @@ type article struct {
 	CountryHint string `json:"country_hint"`
 }
 
+// readCases reads the hard sentences of testdata/cases.json.
+func readCases(tb testing.TB) []testCase {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "cases.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var cases []testCase
+	if err := json.Unmarshal(b, &cases); err != nil {
+		tb.Fatal(err)
+	}
+	return cases
+}
+
 func readArticles(tb testing.TB) []article {
 	tb.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "articles.jsonl"))
@@ -347,14 +354,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func FuzzExtract(f *testing.F) {
-	b, err := os.ReadFile(filepath.Join("testdata", "cases.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	var cases []testCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		f.Fatal(err)
-	}
+	cases := readCases(f)
 	for _, c := range cases {
 		f.Add(c.Text)
 	}

@@ -1,9 +1,6 @@
 package casualty
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -36,15 +33,7 @@ func TestTokenizeWordsSkipsOnlyDroppedSentences(t *testing.T) {
 	for _, a := range readArticles(t) {
 		texts = append(texts, a.Title, a.Text)
 	}
-	b, err := os.ReadFile(filepath.Join("testdata", "cases.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []testCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cases {
+	for _, c := range readCases(t) {
 		texts = append(texts, c.Text)
 	}
 	x := New()

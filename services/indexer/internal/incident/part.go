@@ -19,14 +19,11 @@ type Part struct {
 	Reports map[events.Kind]Report `json:"reports,omitempty"`
 }
 
-// Head is the incident without its members and toll histories.
+// Head is the incident without its members and tolls, which Restore
+// derives from the parts.
 func (inc *Incident) Head() *Incident {
 	h := *inc
-	h.Members = nil
-	h.Tolls = slices.Clone(inc.Tolls)
-	for i := range h.Tolls {
-		h.Tolls[i].History = nil
-	}
+	h.Members, h.Tolls = nil, nil
 	return &h
 }
 
@@ -62,38 +59,30 @@ func reportOf(history []Report, m Member) (Report, bool) {
 }
 
 // Restore rebuilds an incident from its head and its parts in member
-// order, as it was when they were saved.
+// order, as it was when they were saved: the histories from the parts'
+// reports, and each estimate from its history, as setReports made it.
 func Restore(head *Incident, parts []Part) *Incident {
 	inc := *head
 	inc.Members = make([]Member, 0, len(parts))
-	inc.Tolls = slices.Clone(head.Tolls)
+	inc.Tolls = []Toll{}
+	for _, k := range events.Kinds {
+		t := Toll{Kind: k}
+		for _, p := range parts {
+			if r, ok := p.Reports[k]; ok {
+				t.History = append(t.History, r)
+			}
+		}
+		if len(t.History) == 0 {
+			continue
+		}
+		slices.SortStableFunc(t.History, reportOrder)
+		t.Basis, _ = estimate(t.History)
+		t.Estimate = t.Basis.Count
+		inc.Tolls = append(inc.Tolls, t)
+	}
 	for _, p := range parts {
 		inc.Members = append(inc.Members, p.Member)
-		for _, k := range events.Kinds {
-			r, ok := p.Reports[k]
-			if !ok {
-				continue
-			}
-			i := slices.IndexFunc(inc.Tolls, func(t Toll) bool { return t.Kind == k })
-			if i < 0 {
-				// A head that lacks the toll is estimated below.
-				inc.Tolls = append(inc.Tolls, Toll{Kind: k, Estimate: -1})
-				i = len(inc.Tolls) - 1
-			}
-			inc.Tolls[i].History = append(inc.Tolls[i].History, r)
-		}
 	}
-	for i := range inc.Tolls {
-		t := &inc.Tolls[i]
-		slices.SortStableFunc(t.History, reportOrder)
-		if t.Estimate < 0 {
-			t.Basis, _ = estimate(t.History)
-			t.Estimate = t.Basis.Count
-		}
-	}
-	slices.SortFunc(inc.Tolls, func(a, b Toll) int {
-		return slices.Index(events.Kinds, a.Kind) - slices.Index(events.Kinds, b.Kind)
-	})
 	inc.retire()
 	return &inc
 }

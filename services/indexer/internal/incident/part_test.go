@@ -3,7 +3,6 @@ package incident
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -61,21 +60,6 @@ func TestRestoreFromParts(t *testing.T) {
 	}
 	if len(inc.Tolls) != 2 || len(inc.Tolls[0].History) != len(inc.Members) {
 		t.Errorf("test incident has tolls %+v, want killed and injured over every member", inc.Tolls)
-	}
-}
-
-// A head saved without one of the tolls its parts report gets the toll
-// back, estimated and in kind order.
-func TestRestoreEstimatesAMissingToll(t *testing.T) {
-	a := article("a", "Dawn", "Blast kills 3", t0, peshawar, 3, "kills 3")
-	a.Totals.Injured = 5
-	inc := Open(Extract(a))
-	p, _, _ := inc.Part("a")
-	h := inc.Head()
-	h.Tolls = slices.DeleteFunc(h.Tolls, func(t Toll) bool { return t.Kind == events.Killed })
-	got := Restore(h, []Part{p})
-	if string(encode(t, got)) != string(encode(t, inc)) {
-		t.Errorf("restored %s, want %s", encode(t, got), encode(t, inc))
 	}
 }
 
