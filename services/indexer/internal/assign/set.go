@@ -123,11 +123,15 @@ func (s *set) seen(t time.Time) {
 	s.newest = max(s.newest, dayOf(t))
 }
 
-// evict keeps the keep loaded days nearest the newest article and drops
-// every incident not first reported on a kept day. It runs between
-// batches, when everything in memory is saved.
-func (s *set) evict(keep int) {
-	if len(s.days) <= keep {
+// evict keeps at most keepDays loaded days, nearest the newest article,
+// and drops every incident not first reported on a kept day. While the
+// kept days hold more than keepIncidents incidents it drops the farthest
+// of them too, but not the minDays nearest, which an article at the newest
+// time reads: bounding by days alone would let a busy month outgrow
+// memory, and dropping days the next article needs would only reload them. It runs between batches, when everything in memory is
+// saved; a dropped day is read again if a late article needs it.
+func (s *set) evict(keepDays, keepIncidents, minDays int) {
+	if len(s.days) <= keepDays && (len(s.days) <= minDays || len(s.byID) <= keepIncidents) {
 		return
 	}
 	days := make([]int64, 0, len(s.days))
@@ -152,6 +156,21 @@ func (s *set) evict(keep int) {
 		}
 		return 1
 	})
+	perDay := map[int64]int{}
+	for _, inc := range s.byID {
+		perDay[dayOf(inc.FirstReport)]++
+	}
+	keep, held := 0, 0
+	for _, d := range days {
+		if keep >= keepDays || (keep >= minDays && held+perDay[d] > keepIncidents) {
+			break
+		}
+		keep++
+		held += perDay[d]
+	}
+	if keep == len(days) {
+		return
+	}
 	for _, d := range days[keep:] {
 		delete(s.days, d)
 	}

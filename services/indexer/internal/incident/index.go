@@ -73,6 +73,14 @@ func IndexKeys(cfg Config, inc *Incident) []Key {
 	return keys
 }
 
+// windowDays is how many days from an article's day an incident within
+// its window can have its first report.
+func (cfg Config) windowDays() int { return int(math.Ceil(cfg.Window.Hours() / 24)) }
+
+// WindowDays is how many days an article reads: its own and windowDays
+// each side.
+func WindowDays(cfg Config) int { return 2*cfg.windowDays() + 1 }
+
 // LookupKeys are the keys to read for an article's candidates: every day
 // within the window and, for a precise focus, its grid cell and the eight
 // around it plus its country's broad incidents; for a region or province,
@@ -81,9 +89,7 @@ func IndexKeys(cfg Config, inc *Incident) []Key {
 // noise line, its outlet's incidents; for a roundup,
 // none.
 func LookupKeys(cfg Config, f Features) []Key {
-	// An incident within the window of f has its first report within
-	// that many days of f's day.
-	w := int64(math.Ceil(cfg.Window.Hours() / 24))
+	w := int64(cfg.windowDays())
 	d := day(f.At)
 	var cells []string
 	switch {
