@@ -44,12 +44,12 @@ type Config struct {
 	// Retry is the wait after an error or while another process holds the
 	// assigner (default 5s).
 	Retry time.Duration
-	// KeepDays and KeepIncidents bound the working set: the days of
+	// KeepDays and KeepArticles bound the working set: the days of
 	// incidents kept in memory, nearest the newest article first (default
-	// 30), and the incidents on them (default 100,000).
-	// The days within the clustering window of the newest article stay
-	// whatever their size.
-	KeepDays, KeepIncidents int
+	// 30), and the articles of those incidents (default 100,000; about
+	// 500–750 bytes each). The days within the clustering window of the
+	// newest article stay whatever their size.
+	KeepDays, KeepArticles int
 }
 
 // Assigner runs the assignment loop.
@@ -85,8 +85,8 @@ func New(cfg Config) (*Assigner, error) {
 	if a.cfg.KeepDays <= 0 {
 		a.cfg.KeepDays = 30
 	}
-	if a.cfg.KeepIncidents <= 0 {
-		a.cfg.KeepIncidents = 100_000
+	if a.cfg.KeepArticles <= 0 {
+		a.cfg.KeepArticles = 100_000
 	}
 	m, err := newMetrics(cfg.Metrics, cfg.Countries)
 	if err != nil {
@@ -311,7 +311,7 @@ func (w *worker) step(ctx context.Context) (int, error) {
 	w.a.m.assigned.Add(float64(len(queued)))
 	w.a.m.opened.Add(float64(created))
 	w.a.m.batch.Observe(time.Since(start).Seconds())
-	w.set.evict(w.a.cfg.KeepDays, w.a.cfg.KeepIncidents, incident.WindowDays(w.set.cfg))
+	w.set.evict(w.a.cfg.KeepDays, w.a.cfg.KeepArticles, incident.WindowDays(w.set.cfg))
 	w.a.m.working.Set(float64(len(w.set.byID)))
 	return len(queued), nil
 }

@@ -125,13 +125,15 @@ func (s *set) seen(t time.Time) {
 
 // evict keeps at most keepDays loaded days, nearest the newest article,
 // and drops every incident not first reported on a kept day. While the
-// kept days hold more than keepIncidents incidents it drops the farthest
-// of them too, but not the minDays nearest, which an article at the newest
-// time reads: bounding by days alone would let a busy month outgrow
-// memory, and dropping days the next article needs would only reload them. It runs between batches, when everything in memory is
-// saved; a dropped day is read again if a late article needs it.
-func (s *set) evict(keepDays, keepIncidents, minDays int) {
-	if len(s.days) <= keepDays && (len(s.days) <= minDays || len(s.byID) <= keepIncidents) {
+// kept days' incidents hold more than keepArticles articles, which is what
+// memory grows with, it drops the farthest days too, but not the minDays
+// nearest, which an article at the newest time reads: bounding by days
+// alone would let a busy month outgrow memory, and dropping days the next
+// article needs would only reload them. It runs between batches, when
+// everything in memory is saved; a dropped day is read again if a late
+// article needs it.
+func (s *set) evict(keepDays, keepArticles, minDays int) {
+	if len(s.days) <= keepDays && (len(s.days) <= minDays || len(s.byArticle) <= keepArticles) {
 		return
 	}
 	days := make([]int64, 0, len(s.days))
@@ -158,11 +160,11 @@ func (s *set) evict(keepDays, keepIncidents, minDays int) {
 	})
 	perDay := map[int64]int{}
 	for _, inc := range s.byID {
-		perDay[dayOf(inc.FirstReport)]++
+		perDay[dayOf(inc.FirstReport)] += len(inc.Members)
 	}
 	keep, held := 0, 0
 	for _, d := range days {
-		if keep >= keepDays || (keep >= minDays && held+perDay[d] > keepIncidents) {
+		if keep >= keepDays || (keep >= minDays && held+perDay[d] > keepArticles) {
 			break
 		}
 		keep++

@@ -10,12 +10,12 @@ import (
 )
 
 // The working set drops the days farthest from the newest article, first
-// by count of days, then by count of incidents, but not for the incident
+// by count of days, then by count of articles, but not for the article
 // count the days the newest article reads.
 func TestEvictBounds(t *testing.T) {
 	day0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	// Days 0..9 loaded; day d holds d+1 incidents, so the newest day (9)
-	// holds 10.
+	// Days 0..9 loaded; day d holds d+1 one-article incidents, so the
+	// newest day (9) holds 10.
 	fill := func() *set {
 		s := newSet(incident.DefaultConfig())
 		for d := range 10 {
@@ -30,20 +30,20 @@ func TestEvictBounds(t *testing.T) {
 	}
 	tests := []struct {
 		name                 string
-		keepDays, keepIncs   int
+		keepDays, keepArts   int
 		minDays              int
 		wantFirst, wantCount int // kept days: wantFirst..9
 	}{
 		{"under both bounds", 30, 1000, 7, 0, 10},
 		{"day bound", 4, 1000, 2, 6, 4},
-		{"incident bound", 30, 30, 2, 7, 3},                 // 10+9+8 = 27; with day 6, 34
-		{"incident bound below the window", 30, 5, 3, 7, 3}, // the window's days stay
+		{"article bound", 30, 30, 2, 7, 3},                 // 10+9+8 = 27; with day 6, 34
+		{"article bound below the window", 30, 5, 3, 7, 3}, // the window's days stay
 		{"an explicit day bound wins", 1, 1000, 3, 9, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := fill()
-			s.evict(tt.keepDays, tt.keepIncs, tt.minDays)
+			s.evict(tt.keepDays, tt.keepArts, tt.minDays)
 			var want []int64
 			for d := tt.wantFirst; d < tt.wantFirst+tt.wantCount; d++ {
 				want = append(want, dayOf(day0.AddDate(0, 0, d)))
