@@ -114,7 +114,8 @@ func runWith(ctx context.Context, args []string, getenv pkgconfig.Getenv, stdout
 	var assigner *assign.Assigner
 	if cfg.Consume {
 		// Writers also cluster; with PostgreSQL one replica at a time.
-		assigner, err = assign.New(assign.Config{Store: st, Logger: log, Metrics: reg, Countries: cfg.CoverageCountries})
+		assigner, err = assign.New(assign.Config{Store: st, Logger: log, Metrics: reg, Countries: cfg.CoverageCountries,
+			KeepArticles: cfg.IncidentArticles})
 		if err == nil {
 			ix, err = index.New(index.Config{Store: st, Logger: log, Metrics: reg, Countries: cfg.CoverageCountries, Stored: assigner.Wake})
 		}

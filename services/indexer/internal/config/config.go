@@ -34,6 +34,10 @@ type Config struct {
 	BatchSize  int
 	BatchWait  time.Duration
 	PGMaxConns int
+	// IncidentArticles bounds the incident assigner's memory: the articles
+	// of the incidents it keeps loaded (the clustering window's days stay
+	// whatever their size).
+	IncidentArticles int
 	// TileURL is an optional slippy-map tile template for the map page,
 	// such as https://tile.example/{z}/{x}/{y}.png; empty draws outlines only.
 	TileURL           string
@@ -77,6 +81,8 @@ func Load(get pkgconfig.Getenv) (Config, error) {
 	add(err)
 	c.PGMaxConns, err = pkgconfig.Int(get, "INDEXER_PG_MAX_CONNS", 8)
 	add(err)
+	c.IncidentArticles, err = pkgconfig.Int(get, "INDEXER_INCIDENT_ARTICLES", 100_000)
+	add(err)
 	c.Pprof, err = pkgconfig.Bool(get, "PPROF", false)
 	add(err)
 	c.Kafka, err = kafkax.LoadConfig(get, "newsflow-indexer")
@@ -109,6 +115,9 @@ func (c Config) Validate() error {
 	}
 	if c.PGMaxConns < 1 {
 		errs = append(errs, fmt.Errorf("INDEXER_PG_MAX_CONNS: %d must be positive", c.PGMaxConns))
+	}
+	if c.IncidentArticles <= 0 {
+		errs = append(errs, fmt.Errorf("INDEXER_INCIDENT_ARTICLES: %d must be positive", c.IncidentArticles))
 	}
 	if c.TileURL != "" {
 		u, err := url.Parse(c.TileURL)
@@ -175,6 +184,7 @@ func (c Config) Dump() string {
 	row("INDEXER_BATCH_SIZE", c.BatchSize)
 	row("INDEXER_BATCH_WAIT", c.BatchWait)
 	row("INDEXER_PG_MAX_CONNS", c.PGMaxConns)
+	row("INDEXER_INCIDENT_ARTICLES", c.IncidentArticles)
 	row("INDEXER_MAP_TILE_URL", c.TileURL)
 	row("INDEXER_COVERAGE_COUNTRIES", strings.Join(c.CoverageCountries, ","))
 	row("LOG_FORMAT", c.LogFormat)

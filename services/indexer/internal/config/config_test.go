@@ -37,6 +37,7 @@ func TestInvalid(t *testing.T) {
 		"same addrs":      {map[string]string{"INDEXER_HTTP_ADDR": "127.0.0.1:1", "INDEXER_METRICS_ADDR": "127.0.0.1:1"}, "must differ"},
 		"batch size":      {map[string]string{"INDEXER_BATCH_SIZE": "0"}, "INDEXER_BATCH_SIZE"},
 		"batch wait":      {map[string]string{"INDEXER_BATCH_WAIT": "soon"}, "INDEXER_BATCH_WAIT"},
+		"incident memory": {map[string]string{"INDEXER_INCIDENT_ARTICLES": "-1"}, "INDEXER_INCIDENT_ARTICLES"},
 		"tile url":        {map[string]string{"INDEXER_MAP_TILE_URL": "https://tiles.example/a.png"}, "INDEXER_MAP_TILE_URL"},
 		"country":         {map[string]string{"INDEXER_COVERAGE_COUNTRIES": "PK,India"}, "INDEXER_COVERAGE_COUNTRIES"},
 		"store both ways": {map[string]string{"INDEXER_STORE": "sqlite:a", "INDEXER_STORE_FILE": "/x"}, "INDEXER_STORE"},
