@@ -6,11 +6,13 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/newsflow/newsflow/pkg/events"
 	"github.com/newsflow/newsflow/services/indexer/internal/store"
 	"github.com/newsflow/newsflow/services/indexer/internal/store/postgres"
 	"github.com/newsflow/newsflow/services/indexer/internal/store/storetest"
@@ -130,4 +132,41 @@ func analyze(b *testing.B, schema string) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkIntegrationUpsertLong writes batches of 1,000 articles of 2-3 kB
+// of text, the size the pipeline carries (storetest's synthetic articles
+// hold about 250 bytes), in the two concurrent parts the indexer's batches
+// are split into.
+func BenchmarkIntegrationUpsertLong(b *testing.B) {
+	s := openSchema(b, fmt.Sprintf("bench_upsert_long_%d", time.Now().UnixNano()), true)
+	storetest.BenchUpsert(b, longText{s}, 0, 1000)
+}
+
+// longText lengthens the text of every article it upserts (inside the
+// timed Upsert: about a millisecond a batch).
+type longText struct{ store.Store }
+
+var sentences = []string{
+	"Rescue workers searched the collapsed buildings through the night while relatives waited outside the hospital.",
+	"The district administration said roads into the valley would stay closed until engineers had inspected the bridges.",
+	"Witnesses said the crowd had gathered for a wedding when the first shots were heard from the hillside.",
+	"Local traders complained that the curfew had cut them off from the wholesale markets for the third week running.",
+	"A spokesman for the provincial police said investigators had recovered fragments of the device from the scene.",
+	"Aid agencies warned that thousands of displaced families were sheltering in schools without clean water.",
+	"The opposition walked out of the assembly session, demanding a judicial inquiry into the handling of the protest.",
+	"Officials said the death toll could rise as teams reached villages cut off by the landslides.",
+}
+
+func (l longText) Upsert(ctx context.Context, batch []events.EnrichedArticle) (store.UpsertResult, error) {
+	for i := range batch {
+		var text strings.Builder
+		text.WriteString(batch[i].Text)
+		for j := 0; text.Len() < 2000+i*37%900; j++ {
+			text.WriteString(" ")
+			text.WriteString(sentences[(i+j*3)%len(sentences)])
+		}
+		batch[i].Text = text.String()
+	}
+	return l.Store.Upsert(ctx, batch)
 }

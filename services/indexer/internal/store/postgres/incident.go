@@ -227,9 +227,12 @@ ON CONFLICT (id) DO UPDATE SET first_report = excluded.first_report, last_report
 	killed = excluded.killed, injured = excluded.injured, arrested = excluded.arrested, kidnapped = excluded.kidnapped,
 	missing = excluded.missing, displaced = excluded.displaced, doc = excluded.doc, state = excluded.state`
 
+// upsertMembers moves the staged members into incident_articles; their
+// parts (the members' state, text signatures included) are most of an
+// incident write, hence the stage.
 const upsertMembers = `
 INSERT INTO incident_articles (article_id, incident_id, source, ord, part)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[])
+SELECT article_id, incident_id, source, ord, part FROM pg_temp.member_stage ORDER BY n
 ON CONFLICT (article_id) DO UPDATE SET source = excluded.source, ord = excluded.ord, part = excluded.part`
 
 func (x *session) Save(ctx context.Context, w store.IncidentWrite) error {
@@ -290,17 +293,16 @@ func writeIncidents(ctx context.Context, tx pgx.Tx, rows []store.IncidentRow) er
 	return nil
 }
 
-// writeMembers upserts the changed members in one statement.
+// writeMembers upserts the changed members in one statement, through the
+// member stage (see stage).
 func writeMembers(ctx context.Context, tx pgx.Tx, rows []store.MemberRow) error {
-	var (
-		arts, incs, srcs, parts []string
-		ords                    []int
-	)
-	for _, m := range rows {
-		arts, incs, srcs = append(arts, m.ArticleID), append(incs, m.IncidentID), append(srcs, stripNUL(m.Source))
-		ords, parts = append(ords, m.Ord), append(parts, m.Part)
+	if _, err := memberStage.copy(ctx, tx, len(rows), func(i int, vals []any) []any {
+		m := rows[i]
+		return append(vals, i, m.ArticleID, m.IncidentID, stripNUL(m.Source), m.Ord, m.Part)
+	}); err != nil {
+		return fmt.Errorf("postgres: stage incident members: %w", err)
 	}
-	if _, err := tx.Exec(ctx, upsertMembers, arts, incs, srcs, ords, parts); err != nil {
+	if _, err := tx.Exec(ctx, upsertMembers); err != nil {
 		return fmt.Errorf("postgres: write incident members: %w", err)
 	}
 	return nil

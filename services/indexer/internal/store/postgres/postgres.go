@@ -1,5 +1,6 @@
 // Package postgres is the Store for production and for several indexer
-// replicas: a pgx connection pool, set-based batch writes (unnest and COPY),
+// replicas: a pgx connection pool, set-based batch writes (COPY, through
+// temporary stage tables where rows are upserted, and unnest),
 // and full-text search with a tsvector column and a GIN index.
 package postgres
 
@@ -270,11 +271,16 @@ func (s *Store) upsertPart(ctx context.Context, batch []events.EnrichedArticle) 
 		return res, fmt.Errorf("postgres: read stored versions: %w", err)
 	}
 
-	var write []events.EnrichedArticle
+	write := make([]events.EnrichedArticle, 0, len(batch))
+	inserts := 0
 	for _, a := range batch {
-		if old, exists := stored[a.ID]; exists && !store.VersionOf(a).Newer(old) {
+		old, exists := stored[a.ID]
+		if exists && !store.VersionOf(a).Newer(old) {
 			res.Unchanged++
 			continue
+		}
+		if !exists {
+			inserts++
 		}
 		write = append(write, a)
 	}
@@ -286,14 +292,12 @@ func (s *Store) upsertPart(ctx context.Context, batch []events.EnrichedArticle) 
 		return res, fmt.Errorf("postgres: %w", err)
 	}
 	var (
-		cols      articleColumns
-		replaced  []string
-		mentions  [][]any
-		casualtys [][]any
+		replaced            []string
+		mentions, casualtys []rowRef
 	)
+	res.New = make([]events.EnrichedArticle, 0, inserts)
 	indexedAt := s.now()
 	for i, a := range write {
-		art, ms, cs := sets[i].Article, sets[i].Mentions, sets[i].Casualties
 		if _, exists := stored[a.ID]; exists {
 			replaced = append(replaced, a.ID)
 			res.Replaced++
@@ -301,12 +305,11 @@ func (s *Store) upsertPart(ctx context.Context, batch []events.EnrichedArticle) 
 			res.Inserted++
 			res.New = append(res.New, a)
 		}
-		cols.add(art, indexedAt)
-		for _, m := range ms {
-			mentions = append(mentions, stripRow([]any{a.ID, m.PlaceID, m.GeonameID, m.Country, m.Admin1, m.Mentions, art.PublishedAt}))
+		for j := range sets[i].Mentions {
+			mentions = append(mentions, rowRef{i, j})
 		}
-		for _, c := range cs {
-			casualtys = append(casualtys, stripRow([]any{a.ID, c.Ord, c.Kind, c.Count, c.Min, c.Max, c.Qualifier, c.Group, c.EvidenceText, c.PlaceID, c.Country, c.Admin1, art.PublishedAt}))
+		for j := range sets[i].Casualties {
+			casualtys = append(casualtys, rowRef{i, j})
 		}
 	}
 	if len(replaced) > 0 {
@@ -316,20 +319,37 @@ func (s *Store) upsertPart(ctx context.Context, batch []events.EnrichedArticle) 
 			}
 		}
 	}
-	if _, err := tx.Exec(ctx, upsertArticles, cols.args()...); err != nil {
+	if _, err := articleStage.copy(ctx, tx, len(sets), func(i int, row []any) []any {
+		a, z := sets[i].Article, stripNUL
+		return append(row, i, z(a.ID), a.Revision, z(a.EnricherVersion), a.PublishedAt, a.EnrichedAt, z(a.Source),
+			z(a.PlaceID), z(a.Country), z(a.Admin1), z(a.Admin1Name), a.Lat, a.Lon,
+			a.Totals.Killed, a.Totals.Injured, a.Totals.Arrested, a.Totals.Kidnapped, a.Totals.Missing, a.Totals.Displaced,
+			z(a.Title), z(a.Body), a.Doc)
+	}); err != nil {
+		return store.UpsertResult{}, fmt.Errorf("postgres: stage articles: %w", err)
+	}
+	if _, err := tx.Exec(ctx, upsertArticles, indexedAt); err != nil {
 		return store.UpsertResult{}, fmt.Errorf("postgres: upsert articles: %w", err)
 	}
+	z := stripNUL
 	if len(mentions) > 0 {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"article_places"},
+		if _, err := copyRows(ctx, tx, pgx.Identifier{"article_places"},
 			[]string{"article_id", "place_id", "geonameid", "country", "admin1", "mentions", "published_at"},
-			pgx.CopyFromRows(mentions)); err != nil {
+			len(mentions), func(i int, vals []any) []any {
+				a, m := sets[mentions[i].article].Article, sets[mentions[i].article].Mentions[mentions[i].row]
+				return append(vals, z(a.ID), z(m.PlaceID), m.GeonameID, z(m.Country), z(m.Admin1), m.Mentions, a.PublishedAt)
+			}); err != nil {
 			return store.UpsertResult{}, fmt.Errorf("postgres: copy article places: %w", err)
 		}
 	}
 	if len(casualtys) > 0 {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"casualties"},
+		if _, err := copyRows(ctx, tx, pgx.Identifier{"casualties"},
 			[]string{"article_id", "ord", "kind", "count", "min", "max", "qualifier", "victim_group", "evidence_text", "place_id", "country", "admin1", "published_at"},
-			pgx.CopyFromRows(casualtys)); err != nil {
+			len(casualtys), func(i int, vals []any) []any {
+				a, c := sets[casualtys[i].article].Article, sets[casualtys[i].article].Casualties[casualtys[i].row]
+				return append(vals, z(a.ID), c.Ord, z(c.Kind), c.Count, c.Min, c.Max, z(c.Qualifier), z(c.Group), z(c.EvidenceText),
+					z(c.PlaceID), z(c.Country), z(c.Admin1), a.PublishedAt)
+			}); err != nil {
 			return store.UpsertResult{}, fmt.Errorf("postgres: copy casualties: %w", err)
 		}
 	}
@@ -339,16 +359,15 @@ func (s *Store) upsertPart(ctx context.Context, batch []events.EnrichedArticle) 
 	return res, nil
 }
 
+// upsertArticles moves the staged part into articles in the order it came
+// ($1 is indexed_at), computing the search vector on the server.
 const upsertArticles = `
 INSERT INTO articles (id, revision, enricher_version, published_at, enriched_at, indexed_at, source, place_id, country, admin1, admin1_name,
 	lat, lon, killed, injured, arrested, kidnapped, missing, displaced, search, doc)
-SELECT u.id, u.revision, u.enricher_version, u.published_at, u.enriched_at, u.indexed_at, u.source, u.place_id, u.country, u.admin1, u.admin1_name,
+SELECT u.id, u.revision, u.enricher_version, u.published_at, u.enriched_at, $1::timestamptz, u.source, u.place_id, u.country, u.admin1, u.admin1_name,
 	u.lat, u.lon, u.killed, u.injured, u.arrested, u.kidnapped, u.missing, u.displaced,
 	setweight(to_tsvector('english', u.title), 'A') || to_tsvector('english', u.body), u.doc
-FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-	$12::float8[], $13::float8[], $14::int[], $15::int[], $16::int[], $17::int[], $18::int[], $19::int[], $20::text[], $21::text[], $22::text[])
-	AS u(id, revision, enricher_version, published_at, enriched_at, indexed_at, source, place_id, country, admin1, admin1_name,
-	lat, lon, killed, injured, arrested, kidnapped, missing, displaced, title, body, doc)
+FROM pg_temp.article_stage u ORDER BY u.n
 ON CONFLICT (id) DO UPDATE SET
 	revision = excluded.revision, enricher_version = excluded.enricher_version, published_at = excluded.published_at,
 	enriched_at = excluded.enriched_at, indexed_at = excluded.indexed_at, source = excluded.source, place_id = excluded.place_id,
@@ -363,60 +382,14 @@ ON CONFLICT (id) DO UPDATE SET geonameid = excluded.geonameid, name = excluded.n
 	admin1_code = excluded.admin1_code, admin1_name = excluded.admin1_name, admin2_code = excluded.admin2_code,
 	lat = excluded.lat, lon = excluded.lon, feature_code = excluded.feature_code`
 
-// articleColumns holds a batch of article rows column by column, the shape
-// unnest wants.
-type articleColumns struct {
-	id, enricherVersion, source, placeID, country, admin1, admin1Name, title, body, doc []string
-	revision, killed, injured, arrested, kidnapped, missing, displaced                  []int
-	published, enriched, indexed                                                        []time.Time
-	lat, lon                                                                            []*float64
-}
-
-func (c *articleColumns) add(a store.ArticleRow, indexedAt time.Time) {
-	z := stripNUL
-	c.id = append(c.id, z(a.ID))
-	c.revision = append(c.revision, a.Revision)
-	c.enricherVersion = append(c.enricherVersion, z(a.EnricherVersion))
-	c.published = append(c.published, a.PublishedAt)
-	c.enriched = append(c.enriched, a.EnrichedAt)
-	c.indexed = append(c.indexed, indexedAt)
-	c.source = append(c.source, z(a.Source))
-	c.placeID = append(c.placeID, z(a.PlaceID))
-	c.country = append(c.country, z(a.Country))
-	c.admin1 = append(c.admin1, z(a.Admin1))
-	c.admin1Name = append(c.admin1Name, z(a.Admin1Name))
-	c.lat = append(c.lat, a.Lat)
-	c.lon = append(c.lon, a.Lon)
-	c.killed = append(c.killed, a.Totals.Killed)
-	c.injured = append(c.injured, a.Totals.Injured)
-	c.arrested = append(c.arrested, a.Totals.Arrested)
-	c.kidnapped = append(c.kidnapped, a.Totals.Kidnapped)
-	c.missing = append(c.missing, a.Totals.Missing)
-	c.displaced = append(c.displaced, a.Totals.Displaced)
-	c.title = append(c.title, z(a.Title))
-	c.body = append(c.body, z(a.Body))
-	c.doc = append(c.doc, a.Doc)
-}
-
-func (c *articleColumns) args() []any {
-	return []any{c.id, c.revision, c.enricherVersion, c.published, c.enriched, c.indexed, c.source, c.placeID, c.country, c.admin1, c.admin1Name,
-		c.lat, c.lon, c.killed, c.injured, c.arrested, c.kidnapped, c.missing, c.displaced, c.title, c.body, c.doc}
-}
-
 // stripNUL removes NUL bytes, which PostgreSQL text cannot hold, from the
 // columns used to filter and search; the JSON document keeps them escaped,
 // so the article itself is returned unchanged.
 func stripNUL(s string) string { return strings.ReplaceAll(s, "\x00", "") }
 
-// stripRow applies stripNUL to every string in a COPY row.
-func stripRow(row []any) []any {
-	for i, v := range row {
-		if s, ok := v.(string); ok {
-			row[i] = stripNUL(s)
-		}
-	}
-	return row
-}
+// rowRef is the row-th mention or casualty row of a part's article-th
+// article, in the order they are copied.
+type rowRef struct{ article, row int }
 
 func placeArgs(places map[string]events.Place) []any {
 	n := len(places)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/newsflow/newsflow/pkg/events"
 	"github.com/newsflow/newsflow/services/indexer/internal/store"
 	"github.com/newsflow/newsflow/services/indexer/internal/store/postgres"
 	"github.com/newsflow/newsflow/services/indexer/internal/store/storetest"
@@ -116,6 +118,84 @@ func TestIntegrationPlansAnalyzed(t *testing.T) {
 		}
 		if got < want.lo || got > want.hi {
 			t.Errorf("TextShare(%q) = %g, want within [%g, %g]", text, got, want.lo, want.hi)
+		}
+	}
+}
+
+// TestIntegrationStageKeepsCompression checks that documents reach
+// articles compressed as the column says (lz4 where the server has it):
+// PostgreSQL keeps a value compressed in the stage table as it is, so a
+// stage compressing with another method would change how articles store
+// them. Documents of every size are written, from under the stage's
+// threshold for compressing a row to well over it.
+func TestIntegrationStageKeepsCompression(t *testing.T) {
+	s, admin := openIsolatedAdmin(t)
+	defer s.Close()
+	ctx := context.Background()
+	var batch []events.EnrichedArticle
+	for i, size := range []int{3_000, 6_000, 9_000, 20_000, 60_000} {
+		body := strings.Repeat(fmt.Sprintf("Sentence %d of a long report on the floods. ", i), size/45)
+		batch = append(batch, storetest.Article(fmt.Sprintf("long-%d", i), storetest.T0, storetest.Text("Floods", body)))
+	}
+	if _, err := s.Upsert(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	var want string
+	if err := admin.QueryRow(ctx, `SELECT CASE attcompression WHEN 'l' THEN 'lz4' WHEN 'p' THEN 'pglz' ELSE current_setting('default_toast_compression') END
+		FROM pg_attribute WHERE attrelid = 'articles'::regclass AND attname = 'doc'`).Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := admin.Query(ctx, "SELECT id, length(doc), COALESCE(pg_column_compression(doc), 'none') FROM articles ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var (
+			id, got string
+			size    int
+		)
+		if err := rows.Scan(&id, &size, &got); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if got != want {
+			t.Errorf("article %s (%d-byte document) stored with compression %s, want %s", id, size, got, want)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(batch) {
+		t.Errorf("read %d articles, want %d", n, len(batch))
+	}
+}
+
+// TestIntegrationWriteAfterFailedWrite checks that a write failing after
+// the stage table was created in its transaction, which rolls the creation
+// back, leaves the store able to write: the next write on the connection
+// must create the table again.
+func TestIntegrationWriteAfterFailedWrite(t *testing.T) {
+	s := openIsolated(t)
+	defer s.Close()
+	ctx := context.Background()
+	// A count beyond PostgreSQL's integer fails as the rows are sent.
+	bad := storetest.Article("bad", storetest.T0, storetest.Hit(events.Killed, 1<<40, "Countless were killed."))
+	if _, err := s.Upsert(ctx, []events.EnrichedArticle{bad}); err == nil {
+		t.Fatal("Upsert of a count beyond integer range succeeded, want an error")
+	}
+	for i := range 3 {
+		a := storetest.Article(fmt.Sprintf("good-%d", i), storetest.T0, storetest.Hit(events.Killed, 3, "Three were killed."))
+		res, err := s.Upsert(ctx, []events.EnrichedArticle{a})
+		if err != nil {
+			t.Fatalf("Upsert %d after a failed write: %v", i, err)
+		}
+		if res.Inserted != 1 {
+			t.Errorf("Upsert %d after a failed write inserted %d, want 1", i, res.Inserted)
+		}
+		if _, err := s.Article(ctx, a.ID); err != nil {
+			t.Errorf("Article(%s): %v", a.ID, err)
 		}
 	}
 }
