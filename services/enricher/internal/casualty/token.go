@@ -1,6 +1,7 @@
 package casualty
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -407,39 +408,58 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 	for k < len(words) && int(words[k].Start) < i {
 		k++
 	}
+	// Room for every word left is made here, once: the loop then makes no
+	// call (growslice, sameWord), and its values stay in registers rather
+	// than being spilled and reloaded for every word, which cost half its
+	// instructions (callgrind).
+	toks = slices.Grow(toks, len(words)-k)
 	for {
 		start := i
 		c := text[i]
-		var h uint64
 		// The words are read in step with the text: after the first, the
 		// next word starts where the cursor is. A word that is not one of
 		// them as it stands, or that goes on with a hyphen, an apostrophe
 		// or a non-ASCII byte, is left to tokenize, which reads it the same
-		// way: the loop then makes no calls but the lookup's.
-		if k >= len(words) || int(words[k].Start) != i || words[k].Flags&word.NonASCII != 0 {
+		// way.
+		if k >= len(words) {
 			*wc = k
 			return start, toks, sentFlags, false
 		}
-		i, h = int(words[k].End), words[k].Hash
+		w := &words[k]
+		if int(w.Start) != i || w.Flags&word.NonASCII != 0 {
+			*wc = k
+			return start, toks, sentFlags, false
+		}
+		i = int(w.End)
+		h := w.Hash
 		if i < len(text) && (text[i] == '-' || text[i] == '\'' || text[i] >= utf8.RuneSelf) {
 			*wc = k
 			return start, toks, sentFlags, false
 		}
-		k++
 		// The word is looked up now, not left for resolve: tokenizeWords
 		// reads only the stretches with a word that may keep a sentence,
 		// and nearly all of their sentences are kept.
 		lex, hf := int32(-1), uint64(0)
-		if i-start <= 3*maxWord && x.maybeWord(h) {
-			// probePlain, written out: a call here costs the loop its
-			// registers, spilled and reloaded for every word.
-			h32, n := uint32(h>>32), i-start
+		if n := i - start; n <= 3*maxWord && x.maybeWord(h) {
+			if n > 16 {
+				// A long word (rare) is left to tokenize, which compares
+				// it with a call: the same lookup, out of this loop.
+				*wc = k
+				return start, toks, sentFlags, false
+			}
+			// probePlain, written out. The word is ASCII letters and
+			// digits, so OR-ing 0x20 into its bytes lower-cases it: a word
+			// of up to eight bytes is told by its hash (a bijection of
+			// them), a longer one by its first and last eight bytes.
+			h32 := uint32(h >> 32)
 			for p := h & x.mask; ; p = (p + 1) & x.mask {
 				sl := x.tab[p]
 				if sl.i == 0 {
 					break
 				}
-				if e := sl.i - 1; sl.h == h32 && (n <= 8 && x.hash[e] == h && len(x.spell[e]) == n || sameWord(x.spell[e], text[start:i])) {
+				if e := sl.i - 1; sl.h == h32 && x.hash[e] == h && len(x.spell[e]) == n &&
+					(n <= 8 || word.Load8(text, start)|laneFold == word.Load8(x.spell[e], 0) &&
+						word.Load8(text, i-8)|laneFold == word.Load8(x.spell[e], n-8)) {
 					lex = e
 					break
 				}
@@ -454,7 +474,8 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 				}
 			}
 		}
-		toks = grow1(toks)
+		k++
+		toks = toks[:len(toks)+1] // within the room made above
 		t := &toks[len(toks)-1]
 		t.start, t.end, t.lex, t.hf = int32(start), int32(i), lex, hf
 		t.kind, t.cap, t.punct, t.hyph = tWord, c <= 'Z', 0, false
@@ -466,6 +487,10 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 		return i, toks, sentFlags, true
 	}
 }
+
+// laneFold OR-ed into eight bytes of ASCII letters and digits lower-cases
+// them.
+const laneFold = 0x2020202020202020
 
 // plainAt is word.Plain(text, i): the end and hash of the run of ASCII
 // letters and digits at text[i]. When one of words starts at i and is plain

@@ -63,3 +63,38 @@ func checkTokenizeWords(t *testing.T, x *Extractor, text string) {
 		t.Fatalf("%q:\nsentences %+v\nwant      %+v\ntokens %+v\nwant   %+v", text, gotSents, wantSents, gotToks, wantToks)
 	}
 }
+
+// TestPlainWordsFindsEveryWord checks plainWords' written-out lookup, which
+// tells a word of more than eight bytes by its first and last eight bytes
+// OR-ed with 0x20, against the lexicon: every plain spelling, in lower,
+// upper and title case, read in a run of plain words, is found as itself.
+// That lookup needs the spellings in lower case, which this checks too.
+func TestPlainWordsFindsEveryWord(t *testing.T) {
+	x := New()
+	for e, w := range x.spell {
+		plain := true
+		for i := 0; i < len(w); i++ {
+			if c := w[i]; c >= 'A' && c <= 'Z' {
+				t.Fatalf("lexicon spelling %q is not lower case", w)
+			} else if lowerTab[c] == 0 {
+				plain = false
+			}
+		}
+		if !plain {
+			continue
+		}
+		title := strings.ToUpper(w[:1]) + w[1:]
+		// "killed" keeps the sentence, whose other tokens are dropped.
+		text := "killed zq " + w + " " + strings.ToUpper(w) + " " + title + " zq"
+		toks, _, _ := x.tokenize(text, 0, len(text), nil, nil, word.Tokenize(nil, text))
+		var got []int32
+		for _, tk := range toks {
+			if tk.kind == tWord && tk.start > int32(len("killed zq")) && text[tk.start:tk.end] != "zq" {
+				got = append(got, tk.lex)
+			}
+		}
+		if len(got) != 3 || got[0] != int32(e) || got[1] != int32(e) || got[2] != int32(e) {
+			t.Errorf("%q: lexicon entries %v, want %d three times", text, got, e)
+		}
+	}
+}

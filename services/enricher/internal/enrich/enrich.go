@@ -62,8 +62,8 @@ func (e *Enricher) Version() string { return e.version }
 
 // Enrich returns a enriched copy of a. Slices in the result are never nil,
 // so they encode as [] rather than null. A casualty's Place points into the
-// result's Locations (and a Focus taken from a figure to that same place):
-// the result is to be read, not edited in place.
+// result's Locations, and so does the Focus when it is a place the text
+// names: the result is to be read, not edited in place.
 func (e *Enricher) Enrich(a events.RawArticle) events.EnrichedArticle {
 	bodyField, body := a.Body()
 	s := e.pool.Get().(*scratch)
@@ -73,8 +73,12 @@ func (e *Enricher) Enrich(a events.RawArticle) events.EnrichedArticle {
 	buf = e.figures.AppendExtractWords(buf, bodyField, body, s.words[1])
 
 	anchors := s.anchors[:0]
-	for _, f := range buf {
-		if f.Count > 0 {
+	for i := range buf {
+		// The figures of one sentence share its evidence: the toponym
+		// extractor asks only whether a mention is near some anchor, so
+		// one anchor a sentence is enough, and each costs a test per
+		// mention.
+		if f := &buf[i]; f.Count > 0 && (len(anchors) == 0 || !sameSpan(anchors[len(anchors)-1], f.Evidence)) {
 			anchors = append(anchors, f.Evidence)
 		}
 	}
@@ -107,7 +111,7 @@ func (e *Enricher) Enrich(a events.RawArticle) events.EnrichedArticle {
 		Locations:       res.Locations,
 		Places:          res.Places,
 		Casualties:      figs,
-		Totals:          casualty.Totals(figs),
+		Totals:          e.figures.Totals(figs),
 		Focus:           res.Focus,
 		EnricherVersion: e.version,
 		EnrichedAt:      e.now().UTC(),
@@ -127,6 +131,12 @@ func (e *Enricher) Enrich(a events.RawArticle) events.EnrichedArticle {
 func linkPlaces(figs []events.Casualty, locs []events.Location) {
 	for i := range figs {
 		ev := figs[i].Evidence
+		if i > 0 && sameSpan(figs[i-1].Evidence, ev) {
+			// A sentence with several figures: the same place as the
+			// figure before, without reading every location again.
+			figs[i].Place = figs[i-1].Place
+			continue
+		}
 		best, bestRank := -1, -1
 		for j := range locs {
 			// A Location is large: copying it per figure showed in profiles.
@@ -146,6 +156,12 @@ func linkPlaces(figs []events.Casualty, locs []events.Location) {
 			figs[i].Place = &locs[best].Place
 		}
 	}
+}
+
+// sameSpan says a and b are the same span: offsets are compared before the
+// field, a string compare.
+func sameSpan(a, b events.Span) bool {
+	return a.Start == b.Start && a.End == b.End && a.Field == b.Field
 }
 
 // specificity ranks GeoNames feature codes from country (lowest) to

@@ -543,8 +543,9 @@ const (
 // focus picks where the event happened: the most specific place that the
 // article dwells on, near the casualty evidence, in the title or dateline,
 // after "in"/"near"; not a country that only speaks ("Pakistan says"), not
-// a demonym ("Indian artillery").
-func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.Field, hint string) *events.Place {
+// a demonym ("Indian artillery"). It returns the place's gazetteer entry,
+// or -1 when no mention has one.
+func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.Field, hint string) int32 {
 	type agg struct {
 		entry int32
 		score float64
@@ -579,8 +580,11 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		if m.field == 1 {
 			field = bodyField
 		}
-		for _, a := range anchors {
-			if a.Field == field && m.start < a.End+150 && m.end > a.Start-150 {
+		for k := range anchors {
+			// Offsets first: the field is a string compare, and most
+			// anchors are far from most mentions.
+			a := &anchors[k]
+			if m.start < a.End+150 && m.end > a.Start-150 && a.Field == field {
 				w += 2
 				break
 			}
@@ -614,7 +618,7 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		cands[j].score += w
 	}
 	if len(cands) == 0 {
-		return nil
+		return -1
 	}
 	// A place inherits part of the weight of the places that contain it:
 	// "Miran Shah" in an article about North Waziristan and Pakistan.
@@ -678,8 +682,7 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		}
 		best = next
 	}
-	p := e.g.Entry(int(cands[best].entry)).Place()
-	return &p
+	return cands[best].entry
 }
 
 // maxNearCands bounds the names that take part in mutual placement: a name

@@ -51,6 +51,7 @@ type Result struct {
 	// Places are the distinct places, most mentioned first.
 	Places []events.PlaceCount
 	// Focus is where the reported event happened; nil if nothing credible.
+	// It points at the Place of one of Locations when the text names it.
 	Focus *events.Place
 }
 
@@ -276,6 +277,14 @@ func (e *Extractor) Extract(d Document) Result {
 		return res
 	}
 	res.Locations = make([]events.Location, 0, kept)
+	// An article names its places again and again: a place already built
+	// is copied from its first location rather than built anew from the
+	// gazetteer's record (Entry.Place reads and converts every field).
+	var seenBuf [16]struct{ entry, loc int32 }
+	seen := seenBuf[:0]
+	// A place named again mostly has the same recognition and margin:
+	// its confidence (a tanh) is then the one just computed.
+	lastRecog, lastMargin, lastConf := math.NaN(), math.NaN(), 0.0
 	for i := range ms {
 		m := &ms[i]
 		if m.dropped {
@@ -295,7 +304,6 @@ func (e *Extractor) Extract(d Document) Result {
 				continue
 			}
 		}
-		ent := e.g.Entry(int(m.best))
 		field := events.FieldTitle
 		if m.field == 1 {
 			field = bodyField
@@ -310,18 +318,54 @@ func (e *Extractor) Extract(d Document) Result {
 				end = int(t.End)
 			}
 		}
-		res.Locations = append(res.Locations, events.Location{
-			Place:      ent.Place(),
-			Span:       events.Span{Field: field, Start: m.start, End: end},
-			Text:       texts[m.field][m.start:end],
-			Confidence: m.confidence(),
-		})
+		conf := m.recog
+		if !m.unknown {
+			if margin := m.score - m.second; m.recog == lastRecog && margin == lastMargin {
+				conf = lastConf
+			} else {
+				conf = m.confidence()
+				lastRecog, lastMargin, lastConf = m.recog, margin, conf
+			}
+		}
+		first := int32(-1)
+		for _, s := range seen {
+			if s.entry == m.best {
+				first = s.loc
+				break
+			}
+		}
+		// Written in its place: a location is large, and a literal is
+		// built aside and then copied.
+		res.Locations = append(res.Locations, events.Location{})
+		l := &res.Locations[len(res.Locations)-1]
+		l.Span = events.Span{Field: field, Start: m.start, End: end}
+		l.Text, l.Confidence = texts[m.field][m.start:end], conf
+		if first >= 0 {
+			l.Place = res.Locations[first].Place
+		} else {
+			l.Place = e.g.Entry(int(m.best)).Place()
+			seen = append(seen, struct{ entry, loc int32 }{m.best, int32(len(res.Locations) - 1)})
+		}
 	}
 	if len(res.Locations) == 0 {
 		return res
 	}
 	res.Places = places(res.Locations, ms)
-	res.Focus = e.focus(ms, d.Anchors, bodyField, d.CountryHint)
+	if f := e.focus(ms, d.Anchors, bodyField, d.CountryHint); f >= 0 {
+		// The focus is one of the places named: it points at its first
+		// location's place rather than at a new copy, which would cost an
+		// allocation and a build from the gazetteer's record.
+		for _, s := range seen {
+			if s.entry == f {
+				res.Focus = &res.Locations[s.loc].Place
+				break
+			}
+		}
+		if res.Focus == nil {
+			p := e.g.Entry(int(f)).Place()
+			res.Focus = &p
+		}
+	}
 	if res.Focus != nil && res.Focus.FeatureCode == "PCLI" {
 		if b := e.borderFocus(ms, *toks); b >= 0 {
 			p := e.g.Entry(int(b)).Place()
@@ -561,8 +605,8 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 			}
 			continue
 		}
-		m := mention{field: field, tokA: i, tokB: i + bestN, start: int(t.Start), end: int(toks[i+bestN-1].End), key: bestKey, best: -1}
-		m.cands = e.filterCase(e.ix.list(bestK), text[m.start:m.end], mode)
+		start, end := int(t.Start), int(toks[i+bestN-1].End)
+		cands := e.filterCase(e.ix.list(bestK), text[start:end], mode)
 		if lowerStart {
 			// "northwest" alone is a region only where it is not a
 			// direction: not "northwest of Quetta", not "northwest China".
@@ -571,19 +615,23 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 				(toks[j].Hash == hOf || toks[j].Flags&(capFirst|allUpper) != 0 || e.words.get(toks[j].Hash).typ != typeNone) {
 				continue
 			}
-			m.cands = keepLower(m.cands, text, toks[i:i+bestN])
+			cands = keepLower(cands, text, toks[i:i+bestN])
 		}
-		if len(m.cands) == 0 {
+		if len(cands) == 0 {
 			continue
 		}
-		for _, c := range m.cands {
-			if c.flags&candDotted != 0 && m.end < len(text) && text[m.end] == '.' {
-				m.end++
+		for _, c := range cands {
+			if c.flags&candDotted != 0 && end < len(text) && text[end] == '.' {
+				end++
 				break
 			}
 		}
+		// The mention is built in its place in ms: a mention is large,
+		// and a literal is built aside and then copied.
+		ms = append(ms, mention{})
+		m := &ms[len(ms)-1]
+		m.field, m.tokA, m.tokB, m.start, m.end, m.key, m.best, m.cands = field, i, i+bestN, start, end, bestKey, -1, cands
 		i += bestN - 1
-		ms = append(ms, m)
 	}
 	for j := first; j < len(ms); j++ {
 		if !ms[j].unknown {
