@@ -18,7 +18,7 @@ type Extractor struct {
 // New builds an Extractor.
 func New() *Extractor {
 	x := &Extractor{lexicon: newLexicon()}
-	x.pool.New = func() any { return &state{x: x} }
+	x.pool.New = func() any { return &state{x: x, entries: x.lex, spell: x.spell} }
 	return x
 }
 
@@ -55,8 +55,13 @@ func (x *Extractor) AppendExtractWords(dst []events.Casualty, field events.Field
 	}
 	s.toks, s.sents = x.tokenizeWords(text, s.toks, s.sents, words)
 	// Only the tokens of sentences with a cue are left, all looked up but
-	// the words with an apostrophe ("soldier's"), which resolve reads.
-	x.resolve(text, s.toks)
+	// the words with an apostrophe ("soldier's"), which resolve reads in
+	// the few sentences that have one.
+	for _, sn := range s.sents {
+		if sn.pending {
+			x.resolve(text, s.toks[sn.lo:sn.hi])
+		}
+	}
 	for _, sn := range s.sents {
 		s.sentence(sn)
 	}
@@ -90,11 +95,16 @@ type qi struct {
 
 // state is the scratch space of one Extract call.
 type state struct {
-	x     *Extractor
-	field events.Field
-	text  string
-	toks  []token
-	sents []sentence
+	x *Extractor
+	// entries and spell are x's lexicon tables, held here: the rules read
+	// them for every word they look at, and through x each read took two
+	// more loads (the Extractor, then its embedded lexicon).
+	entries []entry
+	spell   []string
+	field   events.Field
+	text    string
+	toks    []token
+	sents   []sentence
 	// words holds the text's words when the caller gives none.
 	words []word.Token
 	qis   []qi
@@ -112,7 +122,7 @@ func (s *state) reset(field events.Field, text string) {
 
 func (s *state) entry(i int) *entry {
 	if k := s.toks[i].lex; k >= 0 {
-		return &s.x.lex[k]
+		return &s.entries[k]
 	}
 	return &noEntry
 }
@@ -126,7 +136,7 @@ func (s *state) flags(i int) uint64 {
 // word is the lexicon spelling of token i, "" for unknown words and others.
 func (s *state) word(i int) string {
 	if k := s.toks[i].lex; k >= 0 {
-		return s.x.spell[k]
+		return s.spell[k]
 	}
 	return ""
 }

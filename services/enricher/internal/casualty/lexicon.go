@@ -89,9 +89,7 @@ type lexicon struct {
 	lex   []entry
 	// spell[i] is lex[i].word: the rules compare spellings often, and a
 	// dense table of string headers stays in cache where entries do not.
-	spell []string
-	// hash[i] is the word hash of lex[i].word (see findPlain).
-	hash   []uint64
+	spell  []string
 	groups map[string]category
 	tab    []slot
 	mask   uint64
@@ -371,9 +369,16 @@ func newLexicon() *lexicon {
 }
 
 // slot is one entry of the open-addressing word table.
+//
+// A slot holds what a lookup of a plain word needs, the hash, the length
+// of the spelling and the flags, so that a probe reads one slot rather
+// than the slot and then hash, spell and lex at the entry's index, three
+// more loads with their bounds checks.
 type slot struct {
-	h uint32 // high half of the hash; the low bits pick the slot
-	i int32  // lexicon index + 1; 0 is empty
+	h     uint64 // the word hash; its low bits pick the slot
+	flags uint64 // lex[i-1].flags
+	i     int32  // lexicon index + 1; 0 is empty
+	n     int32  // len(spell[i-1])
 }
 
 // build fills the word table: a Go map lookup per token was a quarter of the
@@ -384,10 +389,8 @@ func (l *lexicon) build() {
 		n <<= 1
 	}
 	l.spell = make([]string, len(l.lex))
-	l.hash = make([]uint64, len(l.lex))
 	for i, e := range l.lex {
 		l.spell[i] = e.word
-		l.hash[i], _ = hashWord(e.word)
 	}
 	l.tab = make([]slot, n)
 	l.mask = uint64(n - 1)
@@ -408,7 +411,7 @@ func (l *lexicon) build() {
 		}
 		for p := h & l.mask; ; p = (p + 1) & l.mask {
 			if l.tab[p].i == 0 {
-				l.tab[p] = slot{h: uint32(h >> 32), i: int32(i) + 1}
+				l.tab[p] = slot{h: h, flags: e.flags, i: int32(i) + 1, n: int32(len(e.word))}
 				break
 			}
 		}
@@ -483,11 +486,11 @@ func (l *lexicon) findHash(h uint64, w string) int32 {
 	}
 	h32 := uint32(h >> 32)
 	for p := h & l.mask; ; p = (p + 1) & l.mask {
-		sl := l.tab[p]
+		sl := &l.tab[p]
 		if sl.i == 0 {
 			return -1
 		}
-		if sl.h == h32 && sameWord(l.spell[sl.i-1], w) {
+		if uint32(sl.h>>32) == h32 && sameWord(l.spell[sl.i-1], w) {
 			return sl.i - 1
 		}
 	}
@@ -508,13 +511,13 @@ func (l *lexicon) findPlain(h uint64, w string) int32 {
 func (l *lexicon) probePlain(h uint64, w string) int32 {
 	h32 := uint32(h >> 32)
 	for p := h & l.mask; ; p = (p + 1) & l.mask {
-		sl := l.tab[p]
+		sl := &l.tab[p]
 		if sl.i == 0 {
 			return -1
 		}
-		if sl.h == h32 {
+		if uint32(sl.h>>32) == h32 {
 			k := sl.i - 1
-			if len(w) <= 8 && l.hash[k] == h && len(l.spell[k]) == len(w) || sameWord(l.spell[k], w) {
+			if len(w) <= 8 && sl.h == h && int(sl.n) == len(w) || sameWord(l.spell[k], w) {
 				return k
 			}
 		}

@@ -122,10 +122,10 @@ func (s *state) hyphenNumber(j int) (float64, bool) {
 	sum := 0.0
 	for part := range strings.SplitSeq(w, "-") {
 		k := s.x.lookup(part)
-		if k < 0 || s.x.lex[k].flags&fNum == 0 {
+		if k < 0 || s.entries[k].flags&fNum == 0 {
 			return 0, false
 		}
-		sum += s.x.lex[k].num
+		sum += s.entries[k].num
 	}
 	return sum, true
 }

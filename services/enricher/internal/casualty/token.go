@@ -45,6 +45,9 @@ type sentence struct {
 	// flags is the union of the sentence's word roles: a sentence without
 	// a cue is skipped.
 	flags uint64
+	// pending says a word of the sentence waits for resolve: resolve reads
+	// only such sentences, not every token of the kept ones.
+	pending bool
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
@@ -88,7 +91,10 @@ func wordCharAt(s string, i int) (bool, int) {
 // plain word's hash is taken from them rather than read again.
 func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []sentence, words []word.Token) (_ []token, _ []sentence, next int) {
 	wc := 0 // the first of words that may start at or after i
-	sentLo, sentStart, sentFlags := len(toks), -1, uint64(0)
+	// The lexicon is read through l: through x, every use loaded x's
+	// embedded pointer again.
+	l := x.lexicon
+	sentLo, sentStart, sentFlags, pending := len(toks), -1, uint64(0), false
 	i := from
 	for i < len(text) {
 		c := text[i]
@@ -98,8 +104,8 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 				i++
 				continue
 			case c == '\n' || c == '\r':
-				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags)
-				sentLo, sentStart, sentFlags = len(toks), -1, 0
+				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags, pending)
+				sentLo, sentStart, sentFlags, pending = len(toks), -1, 0, false
 				i++
 				if i > stop {
 					return toks, sents, i
@@ -176,7 +182,16 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 					// Most words are plain ASCII letters and digits: hash them
 					// eight bytes at a time, and leave the words that go on
 					// with a hyphen, an apostrophe or another letter to scanWord.
-					j, hp := plainAt(text, i, words, &wc)
+					var j int
+					var hp uint64
+					if wc < len(words) && int(words[wc].Start) == i && words[wc].Flags&word.NonASCII == 0 {
+						// The cursor is at the word: plainAt's common
+						// case, inline rather than a call.
+						j, hp = int(words[wc].End), words[wc].Hash
+						wc++
+					} else {
+						j, hp = plainAt(text, i, words, &wc)
+					}
 					if j < len(text) && (text[j] == '-' || text[j] == '\'' || text[j] >= utf8.RuneSelf) {
 						i, h, hPre, pre, ascii, hyph = scanWord(text, i, w)
 					} else {
@@ -199,22 +214,22 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 					// sentence's flags; tokenizeWords reads only sentences
 					// that are nearly all kept, so the others follow at once.
 					lex, hf = lexPending, h
-					if x.maybeCue(h) {
-						lex = x.findHash(h, text[start:i])
+					if l.maybeCue(h) {
+						lex = l.findHash(h, text[start:i])
 					}
-					if lex < 0 && pre > 0 && i-pre <= 4 && (text[i-1] == 's' || text[i-1] == 'S') && x.maybeCue(hPre) {
-						lex = x.findHash(hPre, text[start:pre])
+					if lex < 0 && pre > 0 && i-pre <= 4 && (text[i-1] == 's' || text[i-1] == 'S') && l.maybeCue(hPre) {
+						lex = l.findHash(hPre, text[start:pre])
 					}
 					switch {
 					case lex >= 0:
-						if f := x.lex[lex].flags; f&cueFlags != 0 {
+						if f := l.lex[lex].flags; f&cueFlags != 0 {
 							sentFlags |= f
 							hf = f
 						} else {
 							sentFlags |= f & fPartner
 							lex = lexPending // found by the possessive path; resolve again
 						}
-					case pre < 0 && !x.maybeWord(h):
+					case pre < 0 && !l.maybeWord(h):
 						lex, hf = -1, 0 // not in the lexicon at all: nothing to resolve
 					default:
 						lex = lexPending
@@ -222,12 +237,13 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 					if lex == lexPending && pre < 0 {
 						// Resolved now, as plainWords does; a word with an
 						// apostrophe waits for resolve and its possessive.
-						lex, hf = x.probePlain(h, text[start:i]), 0
+						lex, hf = l.probePlain(h, text[start:i]), 0
 						if lex >= 0 {
-							hf = x.lex[lex].flags
+							hf = l.lex[lex].flags
 						}
 					}
 				}
+				pending = pending || lex == lexPending
 				toks = grow1(toks)
 				t := &toks[len(toks)-1]
 				t.start, t.end, t.lex, t.hf = int32(start), int32(i), lex, hf
@@ -260,15 +276,15 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 			t.kind, t.cap, t.punct, t.hyph = tPunct, false, punct, false
 			i += w
 			if (c == '.' || c == '!' || c == '?') && x.endsSentence(text, i, toks) {
-				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags)
-				sentLo, sentStart, sentFlags = len(toks), -1, 0
+				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags, pending)
+				sentLo, sentStart, sentFlags, pending = len(toks), -1, 0, false
 				if i > stop {
 					return toks, sents, i
 				}
 			}
 		}
 	}
-	toks, sents = flush(toks, sents, sentLo, sentStart, len(text), sentFlags)
+	toks, sents = flush(toks, sents, sentLo, sentStart, len(text), sentFlags, pending)
 	return toks, sents, len(text)
 }
 
@@ -395,97 +411,109 @@ func (x *Extractor) joinedCue(text string, w *word.Token) bool {
 }
 
 // plainWords reads a run of plain words, each of ASCII letters and digits
-// and followed by one space and the next: most of an article. It does what
-// the word path of tokenize does for such words, in a loop small enough to
-// keep its state in registers. text[i] must be an ASCII letter. It stops
+// and followed by one space, or a comma and a space, and the next: most of
+// an article. It does what the word path of tokenize does for such words,
+// and its punctuation path for the commas, in a loop small enough to keep
+// most of its state in registers. text[i] must be an ASCII letter. It stops
 // with done at the end of the run, or without it at the start of a word
-// that goes on with a hyphen, an apostrophe or a non-ASCII byte, which
-// tokenize then reads.
+// that goes on with a hyphen, an apostrophe or a non-ASCII byte, or of a
+// long one, which tokenize then reads.
 func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint64, words []word.Token, wc *int) (next int, _ []token, _ uint64, done bool) {
-	// The cursor into words is kept here, in a register, and stored back
-	// on the way out: this loop reads most of an article.
 	k := *wc
 	for k < len(words) && int(words[k].Start) < i {
 		k++
 	}
-	// Room for every word left is made here, once: the loop then makes no
-	// call (growslice, sameWord), and its values stay in registers rather
-	// than being spilled and reloaded for every word, which cost half its
-	// instructions (callgrind).
-	toks = slices.Grow(toks, len(words)-k)
-	for {
-		start := i
-		c := text[i]
+	// Room for the tokens of every word left, and of a comma after each,
+	// is made here, once, so that the loop makes no call (growslice): the
+	// words are ws[j:], and out[nt] is the next token.
+	ws := words[k:]
+	toks = slices.Grow(toks, 2*len(ws))
+	out := toks[len(toks) : len(toks)+2*len(ws)]
+	j, nt := 0, 0
+	// The lexicon is read through l, kept in a register: through x, its
+	// embedded pointer was loaded again for every word.
+	l := x.lexicon
+	for ; j < len(ws); j++ {
 		// The words are read in step with the text: after the first, the
-		// next word starts where the cursor is. A word that is not one of
-		// them as it stands, or that goes on with a hyphen, an apostrophe
-		// or a non-ASCII byte, is left to tokenize, which reads it the same
-		// way.
-		if k >= len(words) {
-			*wc = k
-			return start, toks, sentFlags, false
-		}
-		w := &words[k]
+		// next word starts where the one before ended, past one space. A
+		// word that is not one of them as it stands, or that goes on with
+		// a hyphen, an apostrophe or a non-ASCII byte, is left to
+		// tokenize, which reads it the same way.
+		w := &ws[j]
 		if int(w.Start) != i || w.Flags&word.NonASCII != 0 {
-			*wc = k
-			return start, toks, sentFlags, false
+			break
 		}
-		i = int(w.End)
-		h := w.Hash
-		if i < len(text) && (text[i] == '-' || text[i] == '\'' || text[i] >= utf8.RuneSelf) {
-			*wc = k
-			return start, toks, sentFlags, false
+		// after is the byte after the word, or 0 at the end of the text:
+		// read once, and most often a space, which needs no more tests.
+		end, after := int(w.End), byte(0)
+		if end < len(text) {
+			after = text[end]
+		}
+		if after != ' ' && (after == '-' || after == '\'' || after >= utf8.RuneSelf) {
+			break
 		}
 		// The word is looked up now, not left for resolve: tokenizeWords
 		// reads only the stretches with a word that may keep a sentence,
 		// and nearly all of their sentences are kept.
+		h := w.Hash
 		lex, hf := int32(-1), uint64(0)
-		if n := i - start; n <= 3*maxWord && x.maybeWord(h) {
+		if n := end - i; n <= 3*maxWord && l.maybeWord(h) {
 			if n > 16 {
 				// A long word (rare) is left to tokenize, which compares
 				// it with a call: the same lookup, out of this loop.
-				*wc = k
-				return start, toks, sentFlags, false
+				break
 			}
 			// probePlain, written out. The word is ASCII letters and
 			// digits, so OR-ing 0x20 into its bytes lower-cases it: a word
 			// of up to eight bytes is told by its hash (a bijection of
 			// them), a longer one by its first and last eight bytes.
-			h32 := uint32(h >> 32)
-			for p := h & x.mask; ; p = (p + 1) & x.mask {
-				sl := x.tab[p]
+			for p := h & l.mask; ; p = (p + 1) & l.mask {
+				sl := &l.tab[p]
 				if sl.i == 0 {
 					break
 				}
-				if e := sl.i - 1; sl.h == h32 && x.hash[e] == h && len(x.spell[e]) == n &&
-					(n <= 8 || word.Load8(text, start)|laneFold == word.Load8(x.spell[e], 0) &&
-						word.Load8(text, i-8)|laneFold == word.Load8(x.spell[e], n-8)) {
-					lex = e
+				if e := sl.i - 1; sl.h == h && int(sl.n) == n &&
+					(n <= 8 || word.Load8(text, i)|laneFold == word.Load8(l.spell[e], 0) &&
+						word.Load8(text, end-8)|laneFold == word.Load8(l.spell[e], n-8)) {
+					lex, hf = e, sl.flags
 					break
 				}
 			}
 			if lex >= 0 {
-				f := x.lex[lex].flags
-				hf = f
-				if f&cueFlags != 0 {
-					sentFlags |= f
+				if hf&cueFlags != 0 {
+					sentFlags |= hf
 				} else {
-					sentFlags |= f & fPartner
+					sentFlags |= hf & fPartner
 				}
 			}
 		}
-		k++
-		toks = toks[:len(toks)+1] // within the room made above
-		t := &toks[len(toks)-1]
-		t.start, t.end, t.lex, t.hf = int32(start), int32(i), lex, hf
-		t.kind, t.cap, t.punct, t.hyph = tWord, c <= 'Z', 0, false
-		if i+1 < len(text) && text[i] == ' ' && lowerTab[text[i+1]] > '9' {
-			i++
+		// The word starts with an ASCII letter (text[i] on the way in, a
+		// letter after the space below), so word.CapFirst is its case.
+		t := &out[nt]
+		t.start, t.end, t.lex, t.hf = int32(i), int32(end), lex, hf
+		t.kind, t.cap, t.punct, t.hyph = tWord, w.Flags&word.CapFirst != 0, 0, false
+		nt++
+		if after == ' ' && end+1 < len(text) && lowerTab[text[end+1]] > '9' {
+			i = end + 1
 			continue
 		}
-		*wc = k
-		return i, toks, sentFlags, true
+		if after == ',' && end+2 < len(text) && text[end+1] == ' ' && lowerTab[text[end+2]] > '9' {
+			// A comma between two words ("killed, officials said"): its
+			// token, as tokenize writes a punctuation mark's, and on. In
+			// tokenize it cost a round of its loop for the comma, one for
+			// the space, one for the word after, and a call back to here.
+			t := &out[nt]
+			t.start, t.end, t.lex, t.hf = int32(end), int32(end+1), -1, 0
+			t.kind, t.cap, t.punct, t.hyph = tPunct, false, ',', false
+			nt++
+			i = end + 2
+			continue
+		}
+		*wc = k + j + 1
+		return end, toks[:len(toks)+nt], sentFlags, true
 	}
+	*wc = k + j
+	return i, toks[:len(toks)+nt], sentFlags, false
 }
 
 // laneFold OR-ed into eight bytes of ASCII letters and digits lower-cases
@@ -525,14 +553,14 @@ func grow1(toks []token) []token {
 // the sentences that matter and stays small. Nor is a sentence whose only
 // cues head multi-word cues and that holds no word to complete one (see
 // fSelect).
-func flush(toks []token, sents []sentence, lo, start, end int, flags uint64) ([]token, []sentence) {
+func flush(toks []token, sents []sentence, lo, start, end int, flags uint64, pending bool) ([]token, []sentence) {
 	if len(toks) == lo {
 		return toks, sents
 	}
 	if flags&cueFlags == 0 || flags&(fSelect|fPartner) == 0 {
 		return toks[:lo], sents
 	}
-	return toks, append(sents, sentence{lo: lo, hi: len(toks), start: start, end: end, flags: flags})
+	return toks, append(sents, sentence{lo: lo, hi: len(toks), start: start, end: end, flags: flags, pending: pending})
 }
 
 // numValue is the value of the digits of a number token: "1,250", "2.5".

@@ -62,6 +62,12 @@ func checkTokenizeWords(t *testing.T, x *Extractor, text string) {
 	if len(gotToks) != len(wantToks) || len(gotToks) > 0 && !reflect.DeepEqual(gotToks, wantToks) || len(gotSents) != len(wantSents) || len(gotSents) > 0 && !reflect.DeepEqual(gotSents, wantSents) {
 		t.Fatalf("%q:\nsentences %+v\nwant      %+v\ntokens %+v\nwant   %+v", text, gotSents, wantSents, gotToks, wantToks)
 	}
+	// Without the words, tokenize reads every word itself, none through
+	// plainWords or a word's given hash: the same tokens.
+	ownToks, ownSents, _ := x.tokenize(text, 0, len(text), nil, nil, nil)
+	if len(ownToks) != len(wantToks) || len(ownToks) > 0 && !reflect.DeepEqual(ownToks, wantToks) || len(ownSents) != len(wantSents) || len(ownSents) > 0 && !reflect.DeepEqual(ownSents, wantSents) {
+		t.Fatalf("%q without words:\nsentences %+v\nwant      %+v\ntokens %+v\nwant   %+v", text, ownSents, wantSents, ownToks, wantToks)
+	}
 }
 
 // TestPlainWordsFindsEveryWord checks plainWords' written-out lookup, which

@@ -101,11 +101,12 @@ func (b bitset) has(h uint64) bool {
 
 // scan reads a field's tokens once for recognise: their case mode
 // (detectCase), and into starts the indexes of the tokens that may start a
-// name in mixed-case text: those with a capital, and the lower-case words
-// in lowerStart.
+// name: in mixed-case text those with a capital, and the lower-case words
+// in lowerStart; in other text every token.
 func (ix *index) scan(toks []token, starts []int32) (caseMode, []int32) {
 	starts = slices.Grow(starts[:0], len(toks))[:len(toks)]
 	k := 0
+	var mode caseMode
 	if len(toks) >= 1<<caseLane {
 		for i := range toks {
 			if t := &toks[i]; t.Flags&(capFirst|allUpper) != 0 || ix.lowerStart.has(t.Hash) {
@@ -113,19 +114,27 @@ func (ix *index) scan(toks []token, starts []int32) (caseMode, []int32) {
 				k++
 			}
 		}
-		return detectCase(toks), starts[:k]
-	}
-	// As detectCase: three counters in one word, no lane can carry.
-	var n uint64
-	for i := range toks {
-		t := &toks[i]
-		n += caseCount[t.Flags&15]
-		if t.Flags&(capFirst|allUpper) != 0 || ix.lowerStart.has(t.Hash) {
-			starts[k] = int32(i)
-			k++
+		mode = detectCase(toks)
+	} else {
+		// As detectCase: three counters in one word, no lane can carry.
+		var n uint64
+		for i := range toks {
+			t := &toks[i]
+			n += caseCount[t.Flags&15]
+			if t.Flags&(capFirst|allUpper) != 0 || ix.lowerStart.has(t.Hash) {
+				starts[k] = int32(i)
+				k++
+			}
 		}
+		mode = caseOf(n)
 	}
-	return caseOf(n), starts[:k]
+	if mode != caseMixed {
+		for i := range starts {
+			starts[i] = int32(i)
+		}
+		k = len(starts)
+	}
+	return mode, starts[:k]
 }
 
 type span struct{ off, n uint32 }

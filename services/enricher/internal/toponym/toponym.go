@@ -538,22 +538,20 @@ func (e *Extractor) class(h uint64) wordClass { return e.words.get(h).class }
 
 // recognise finds name matches in one field and applies the guards that need
 // only local context.
-// In mixed case only the tokens in starts (scan's) may start a name.
+// Only the tokens in starts (scan's) may start a name: in mixed case most
+// words are lower case and start none, and scan left them out.
 func (e *Extractor) recognise(ms []mention, field int, text string, toks []token, mode caseMode, starts []int32) []mention {
 	first := len(ms)
-	next := 0 // in starts
-	for i := 0; i < len(toks); i++ {
-		if mode == caseMixed {
-			// Most words are lower case and start no name: scan left
-			// them out.
-			for next < len(starts) && int(starts[next]) < i {
-				next++
-			}
-			if next == len(starts) {
-				break
-			}
-			i = int(starts[next])
+	// The loop runs over starts, not over the tokens: the tokens before
+	// from are read, passed or inside a name found. Skipping to the next
+	// start from a token index cost a loop of its own (callgrind).
+	from := 0
+	for _, s := range starts {
+		i := int(s)
+		if i < from {
+			continue
 		}
+		from = i + 1
 		t := &toks[i]
 		lowerStart := mode == caseMixed && t.Flags&(capFirst|allUpper) == 0
 		h := uint64(hashSeed)
@@ -585,6 +583,11 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 			}
 		}
 		if bestN == 0 {
+			// unknownPlace's first test, inlined: most tokens fail it,
+			// and a call for each cost this loop's spills (callgrind).
+			if !afterPlaceWord(toks, i, mode) {
+				continue
+			}
 			if n := e.unknownPlace(toks, i, mode); n > 0 {
 				m := mention{field: field, tokA: i, tokB: i + n, start: int(t.Start), end: int(toks[i+n-1].End), best: -1, unknown: true, recog: 0.25}
 				// "at Chatti Bandipora": a South Asian locality named after
@@ -601,7 +604,7 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 					}
 				}
 				ms = append(ms, m)
-				i += n - 1
+				from = i + n
 			}
 			continue
 		}
@@ -631,7 +634,7 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 		ms = append(ms, mention{})
 		m := &ms[len(ms)-1]
 		m.field, m.tokA, m.tokB, m.start, m.end, m.key, m.best, m.cands = field, i, i+bestN, start, end, bestKey, -1, cands
-		i += bestN - 1
+		from = i + bestN
 	}
 	for j := first; j < len(ms); j++ {
 		if !ms[j].unknown {
@@ -657,25 +660,33 @@ func (e *Extractor) recognise(ms []mention, field int, text string, toks []token
 	return ms
 }
 
+// afterPlaceWord says toks[i] follows, after a space, one of the
+// lower-case words that may introduce a place the gazetteer lacks ("in",
+// "at", "near", "from", "village", "under", "of"), in mixed-case text: the
+// first test of unknownPlace.
+func afterPlaceWord(toks []token, i int, mode caseMode) bool {
+	if mode != caseMixed || i == 0 || toks[i].Gap != gapSpace {
+		return false
+	}
+	prev := &toks[i-1]
+	if prev.Flags&(capFirst|allUpper) != 0 {
+		return false
+	}
+	h := prev.Hash
+	return h == hOf || h == hIn || h == hAt || h == hNear || h == hFrom || h == hVillage || h == hUnder
+}
+
 // unknownPlace recognises a place the gazetteer lacks, in mixed-case text:
 // capitalised words right after "in", "at", "near", "from" or "village" that
 // are not common words or people's names ("shot at village Segra", "in
 // Osmanpura"). It returns how many tokens the name spans, or 0.
 func (e *Extractor) unknownPlace(toks []token, i int, mode caseMode) int {
-	if mode != caseMixed || i == 0 || toks[i].Gap != gapSpace {
-		return 0
-	}
-	prev := toks[i-1]
-	if prev.Flags&(capFirst|allUpper) != 0 {
+	if !afterPlaceWord(toks, i, mode) {
 		return 0
 	}
 	// After "of" only a name that a locality word ends is a place:
 	// "Dumpalagattu Village of Khazipet Mandal", not "of Congress".
-	of := prev.Hash == hOf
-	if !of && prev.Hash != hIn && prev.Hash != hAt && prev.Hash != hNear &&
-		prev.Hash != hFrom && prev.Hash != hVillage && prev.Hash != hUnder {
-		return 0
-	}
+	of := toks[i-1].Hash == hOf
 	n, people := 0, 0
 	for j := i; j < len(toks) && n < 4; j++ {
 		t := toks[j]

@@ -21,13 +21,13 @@ const (
 	Digit
 )
 
+// mixChunk folds the chunk c into the hash h. A word's hash is the last
+// chunk's mix, xor its length: there is no finishing avalanche. One would
+// be a bijection, so it would change no collision, and every table the
+// hash keys either mixes it again (a multiply, then the high bits) or reads
+// bits that the multiply here mixed (its high half, rotated down); it cost
+// 2% of the enricher's instructions (callgrind).
 func mixChunk(h, c uint64) uint64 { return bits.RotateLeft64((h^c)*0x9e3779b97f4a7c15, 31) }
-
-func final(h uint64) uint64 {
-	h ^= h >> 31
-	h *= 0xbf58476d1ce4e5b9
-	return h ^ h>>29
-}
 
 // Hasher hashes a word fed byte by byte. The caller lower-cases; hyphens,
 // apostrophes and the bytes of non-ASCII letters hash as themselves.
@@ -46,7 +46,7 @@ func (w *Hasher) Push(c byte) {
 }
 
 // Sum is the hash of the bytes pushed so far.
-func (w *Hasher) Sum() uint64 { return final(mixChunk(w.h, w.acc) ^ uint64(w.n)) }
+func (w *Hasher) Sum() uint64 { return mixChunk(w.h, w.acc) ^ uint64(w.n) }
 
 // Hash is the hash of s, byte for byte (s is expected in lower case).
 func Hash(s string) uint64 {
@@ -106,7 +106,7 @@ func Plain(s string, i int) (end int, h uint64) {
 		if non := NonAlnum(x); non != 0 {
 			k := bits.TrailingZeros64(non) >> 3
 			c := (x | laneFold) & (1<<(8*k) - 1)
-			return i + k, final(mixChunk(st, c) ^ uint64(n+k))
+			return i + k, mixChunk(st, c) ^ uint64(n+k)
 		}
 		st = mixChunk(st, x|laneFold)
 		i += 8
@@ -148,7 +148,7 @@ func PlainClass(s string, i int) (end int, h uint64, class uint8) {
 		dig |= ^x & m & lane40
 		if non != 0 {
 			c := (x | laneFold) & m
-			return i + k, final(mixChunk(st, c) ^ uint64(n+k)), classOf(up, lo, dig)
+			return i + k, mixChunk(st, c) ^ uint64(n+k), classOf(up, lo, dig)
 		}
 		st = mixChunk(st, x|laneFold)
 		i += 8

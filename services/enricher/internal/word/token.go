@@ -207,7 +207,7 @@ func asciiRun(buf *[runBuf]Token, s string, i int, g Gap, prevShort bool) (int, 
 				m := (non&-non)>>7 - 1 // the bytes before the first that ends the word
 				x &= m
 				end = i + k
-				h = final(mixChunk(0, x|laneFold&m) ^ uint64(k))
+				h = mixChunk(0, x|laneFold&m) ^ uint64(k)
 				c := byteClasses(x)
 				cls = wordClass(c, c)
 			} else {
@@ -348,7 +348,7 @@ func longWord(s string, i int, x uint64) (end int, h uint64, cls uint8) {
 			x &= m
 			end = j + k
 			c |= byteClasses(x)
-			return end, final(mixChunk(st, x|laneFold&m) ^ uint64(end-i)), wordClass(c, first)
+			return end, mixChunk(st, x|laneFold&m) ^ uint64(end-i), wordClass(c, first)
 		}
 		st = mixChunk(st, x|laneFold)
 		c |= byteClasses(x)
