@@ -473,8 +473,8 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 					break
 				}
 				if e := sl.i - 1; sl.h == h && int(sl.n) == n &&
-					(n <= 8 || word.Load8(text, i)|laneFold == word.Load8(l.spell[e], 0) &&
-						word.Load8(text, end-8)|laneFold == word.Load8(l.spell[e], n-8)) {
+					(n <= 8 || word.Load8(text, i)|word.LaneFold == word.Load8(l.spell[e], 0) &&
+						word.Load8(text, end-8)|word.LaneFold == word.Load8(l.spell[e], n-8)) {
 					lex, hf = e, sl.flags
 					break
 				}
@@ -515,10 +515,6 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 	*wc = k + j
 	return i, toks[:len(toks)+nt], sentFlags, false
 }
-
-// laneFold OR-ed into eight bytes of ASCII letters and digits lower-cases
-// them.
-const laneFold = 0x2020202020202020
 
 // plainAt is word.Plain(text, i): the end and hash of the run of ASCII
 // letters and digits at text[i]. When one of words starts at i and is plain

@@ -57,8 +57,7 @@ func (x *Extractor) Totals(figs []events.Casualty) events.Totals {
 		in := figInfo{sent: int32(i), kind: info[i].kind, generic: lastGeneric,
 			title: f.Evidence.Field == events.FieldTitle && f.Qualifier != qVague}
 		for j := range i {
-			// Offsets before the field, a string compare.
-			if e := &figs[j].Evidence; e.Start == f.Evidence.Start && e.End == f.Evidence.End && e.Field == f.Evidence.Field {
+			if figs[j].Evidence == f.Evidence {
 				in.sent = info[j].sent
 				break
 			}

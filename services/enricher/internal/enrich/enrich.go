@@ -78,7 +78,7 @@ func (e *Enricher) Enrich(a events.RawArticle) events.EnrichedArticle {
 		// extractor asks only whether a mention is near some anchor, so
 		// one anchor a sentence is enough, and each costs a test per
 		// mention.
-		if f := &buf[i]; f.Count > 0 && (len(anchors) == 0 || !sameSpan(anchors[len(anchors)-1], f.Evidence)) {
+		if f := &buf[i]; f.Count > 0 && (len(anchors) == 0 || anchors[len(anchors)-1] != f.Evidence) {
 			anchors = append(anchors, f.Evidence)
 		}
 	}
@@ -131,7 +131,7 @@ func (e *Enricher) Enrich(a events.RawArticle) events.EnrichedArticle {
 func linkPlaces(figs []events.Casualty, locs []events.Location) {
 	for i := range figs {
 		ev := figs[i].Evidence
-		if i > 0 && sameSpan(figs[i-1].Evidence, ev) {
+		if i > 0 && figs[i-1].Evidence == ev {
 			// A sentence with several figures: the same place as the
 			// figure before, without reading every location again.
 			figs[i].Place = figs[i-1].Place
@@ -156,12 +156,6 @@ func linkPlaces(figs []events.Casualty, locs []events.Location) {
 			figs[i].Place = &locs[best].Place
 		}
 	}
-}
-
-// sameSpan says a and b are the same span: offsets are compared before the
-// field, a string compare.
-func sameSpan(a, b events.Span) bool {
-	return a.Start == b.Start && a.End == b.End && a.Field == b.Field
 }
 
 // specificity ranks GeoNames feature codes from country (lowest) to

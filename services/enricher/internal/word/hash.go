@@ -57,11 +57,14 @@ func Hash(s string) uint64 {
 	return w.Sum()
 }
 
+// LaneFold OR-ed into eight bytes (Load8) of ASCII letters and digits
+// lower-cases the letters and keeps the digits.
+const LaneFold = 0x2020202020202020
+
 // Lane constants of the eight-byte reads.
 const (
 	laneHigh  = 0x8080808080808080
 	laneOne   = 0x0101010101010101
-	laneFold  = 0x2020202020202020 // lower-cases an ASCII letter, keeps a digit
 	lane40    = 0x4040404040404040
 	laneThree = 0x0303030303030303
 )
@@ -70,7 +73,7 @@ const (
 // or digit. Each lane's sums stay below 0x100.
 func NonAlnum(x uint64) uint64 {
 	v := x &^ laneHigh
-	f := v | laneFold
+	f := v | LaneFold
 	letter := (f + laneOne*(0x80-'a')) &^ (f + laneOne*(0x7f-'z'))
 	digit := (v + laneOne*(0x80-'0')) &^ (v + laneOne*(0x7f-'9'))
 	return ^((letter | digit) &^ x) & laneHigh
@@ -105,10 +108,10 @@ func Plain(s string, i int) (end int, h uint64) {
 		x := Load8(s, i)
 		if non := NonAlnum(x); non != 0 {
 			k := bits.TrailingZeros64(non) >> 3
-			c := (x | laneFold) & (1<<(8*k) - 1)
+			c := (x | LaneFold) & (1<<(8*k) - 1)
 			return i + k, mixChunk(st, c) ^ uint64(n+k)
 		}
-		st = mixChunk(st, x|laneFold)
+		st = mixChunk(st, x|LaneFold)
 		i += 8
 		n += 8
 	}
@@ -147,10 +150,10 @@ func PlainClass(s string, i int) (end int, h uint64, class uint8) {
 		lo |= letter & lower
 		dig |= ^x & m & lane40
 		if non != 0 {
-			c := (x | laneFold) & m
+			c := (x | LaneFold) & m
 			return i + k, mixChunk(st, c) ^ uint64(n+k), classOf(up, lo, dig)
 		}
-		st = mixChunk(st, x|laneFold)
+		st = mixChunk(st, x|LaneFold)
 		i += 8
 		n += 8
 	}

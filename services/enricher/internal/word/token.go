@@ -207,7 +207,7 @@ func asciiRun(buf *[runBuf]Token, s string, i int, g Gap, prevShort bool) (int, 
 				m := (non&-non)>>7 - 1 // the bytes before the first that ends the word
 				x &= m
 				end = i + k
-				h = mixChunk(0, x|laneFold&m) ^ uint64(k)
+				h = mixChunk(0, x|LaneFold&m) ^ uint64(k)
 				c := byteClasses(x)
 				cls = wordClass(c, c)
 			} else {
@@ -337,7 +337,7 @@ var classFlags = func() (t [64]uint8) {
 // first eight bytes are x: its end, hash and wordClass, or an end of -1 if
 // it runs into the last eight bytes of s.
 func longWord(s string, i int, x uint64) (end int, h uint64, cls uint8) {
-	st := mixChunk(0, x|laneFold)
+	st := mixChunk(0, x|LaneFold)
 	c := byteClasses(x)
 	first := c
 	for j := i + 8; j <= len(s)-8; j += 8 {
@@ -348,9 +348,9 @@ func longWord(s string, i int, x uint64) (end int, h uint64, cls uint8) {
 			x &= m
 			end = j + k
 			c |= byteClasses(x)
-			return end, mixChunk(st, x|laneFold&m) ^ uint64(end-i), wordClass(c, first)
+			return end, mixChunk(st, x|LaneFold&m) ^ uint64(end-i), wordClass(c, first)
 		}
-		st = mixChunk(st, x|laneFold)
+		st = mixChunk(st, x|LaneFold)
 		c |= byteClasses(x)
 	}
 	return -1, 0, 0

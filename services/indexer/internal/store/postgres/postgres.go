@@ -272,15 +272,10 @@ func (s *Store) upsertPart(ctx context.Context, batch []events.EnrichedArticle) 
 	}
 
 	write := make([]events.EnrichedArticle, 0, len(batch))
-	inserts := 0
 	for _, a := range batch {
-		old, exists := stored[a.ID]
-		if exists && !store.VersionOf(a).Newer(old) {
+		if old, exists := stored[a.ID]; exists && !store.VersionOf(a).Newer(old) {
 			res.Unchanged++
 			continue
-		}
-		if !exists {
-			inserts++
 		}
 		write = append(write, a)
 	}
@@ -295,7 +290,6 @@ func (s *Store) upsertPart(ctx context.Context, batch []events.EnrichedArticle) 
 		replaced            []string
 		mentions, casualtys []rowRef
 	)
-	res.New = make([]events.EnrichedArticle, 0, inserts)
 	indexedAt := s.now()
 	for i, a := range write {
 		if _, exists := stored[a.ID]; exists {
