@@ -96,11 +96,3 @@ func Secret(get Getenv, key string) (string, error) {
 	}
 	return strings.TrimRight(string(b), "\r\n"), nil
 }
-
-// Redact hides a secret for -config-dump output and logs.
-func Redact(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "REDACTED"
-}

@@ -60,9 +60,6 @@ func DefaultConfig() Config {
 			PlaceFar: -2, SharedPlace: 0.7, SameDay: 0.5, PerDay: -0.9}}
 }
 
-// Logit turns the evidence into the log-odds of one event.
-func (w Weights) Logit(e Evidence) float64 { return w.logit(&e) }
-
 func (w *Weights) logit(e *Evidence) float64 {
 	z := w.Bias + w.Text*e.Text + w.PerDay*e.Days
 	switch e.Killed {
@@ -86,21 +83,6 @@ func (w *Weights) logit(e *Evidence) float64 {
 		z += w.SameDay
 	}
 	return z
-}
-
-// Score rates how well an article fits an incident: the log-odds that it
-// reports the same event as the member it fits best. ok is false when the
-// article cannot belong to it at all (too far in time, a digest or a noise
-// line, or nothing but timing in common).
-func Score(cfg Config, f Features, inc *Incident) (score float64, ok bool) {
-	if !inWindow(cfg, f, inc) {
-		return 0, false
-	}
-	if f.Noise || f.Roundup {
-		// Noise follows its outlet (Best), and a digest joins nothing.
-		return 0, false
-	}
-	return scoreFeatures(&cfg, &f, inc)
 }
 
 // inWindow reports whether the article is within the window of the

@@ -2,7 +2,6 @@ package incident
 
 import (
 	"math"
-	"time"
 
 	"github.com/newsflow/newsflow/pkg/events"
 )
@@ -126,6 +125,3 @@ func (f Features) member() Member {
 	return Member{ArticleID: f.ArticleID, Source: f.Source, At: f.At, Title: f.Title, Focus: f.Focus,
 		Places: f.Places, Tokens: f.Tokens, Totals: f.Totals, Noise: f.Noise || f.Roundup, Revises: f.Revises}
 }
-
-// sameDay reports whether two times are less than a day apart.
-func sameDay(a, b time.Time) bool { return a.Sub(b).Abs() < 24*time.Hour }

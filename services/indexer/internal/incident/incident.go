@@ -51,11 +51,6 @@ func (inc *Incident) Estimate(k events.Kind) int {
 	return 0
 }
 
-// Has reports whether the article is a member.
-func (inc *Incident) Has(articleID string) bool {
-	return slices.ContainsFunc(inc.Members, func(m Member) bool { return m.ArticleID == articleID })
-}
-
 // NewID derives an incident's id from the article that opened it, so a
 // replay of the same stream yields the same ids.
 func NewID(articleID string) string {

@@ -130,14 +130,6 @@ var totalColumns = map[events.Kind]string{
 // Earth's mean radius.
 const kmPerDegree = 6371.0088 * math.Pi / 180
 
-// ArticlesSQL returns the query for one page of q, selecting
-// a.doc, a.published_at, a.id. It fetches one row more than the page so the
-// caller can tell whether a next page exists. A near filter is checked while
-// walking the time order; ArticlePlans has faster plans for it.
-func ArticlesSQL(d Dialect, q ArticleQuery) (string, []any, error) {
-	return articlesSQL(d, q, planOpts{})
-}
-
 // Plan is one way to answer an articles query.
 type Plan struct {
 	SQL  string
