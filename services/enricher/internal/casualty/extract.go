@@ -179,12 +179,20 @@ func (s *state) sentence(sn sentence) {
 	}
 	s.sn = sn
 	s.qis = s.qis[:0]
-	for i := sn.lo; i < sn.hi; {
-		t := &s.toks[i]
-		// A determiner starts a quantity only before a multiplier or
-		// "dozen" ("a hundred", "a dozen"; see number): the others, the
-		// most common words of a sentence, are not tried.
-		if t.kind == tNum || t.kind == tWord && (t.hf&(fNum|fVague|fDozen) != 0 || t.hf&fDet != 0 && i+1 < sn.hi && s.toks[i+1].hf&(fMult|fDozen) != 0 || t.lex < 0 && s.hyphenated(i)) {
+	// The two loops read the tokens through toks, which ends with the
+	// sentence: through s, every token took two loads and a bounds check.
+	toks := s.toks[:sn.hi]
+	for i := sn.lo; i < len(toks); {
+		t := &toks[i]
+		// A quantity starts at a number, or at a word with a number role,
+		// a determiner or a hyphen: most tokens fail that first test, one
+		// mask over their flags. The second is the exact one: a
+		// determiner starts a quantity only before a multiplier or
+		// "dozen" ("a hundred", "a dozen"; see number), so the others, the
+		// most common words of a sentence, are not tried. Only words have
+		// flags (hf) or a hyphen, so a token's kind is tested after them.
+		if hf := t.hf; (hf&(fNum|fVague|fDozen|fDet) != 0 || t.kind == tNum || t.hyph) &&
+			(hf&(fNum|fVague|fDozen) != 0 || t.kind == tNum || hf&fDet != 0 && i+1 < len(toks) && toks[i+1].hf&(fMult|fDozen) != 0 || t.hyph && t.lex < 0 && t.kind == tWord) {
 			if q, ok := s.quantity(i); ok {
 				s.qis = append(s.qis, q)
 				i = q.hi
@@ -193,8 +201,8 @@ func (s *state) sentence(sn sentence) {
 		}
 		i++
 	}
-	for i := sn.lo; i < sn.hi; i++ {
-		f := s.flags(i)
+	for i := sn.lo; i < len(toks); i++ {
+		f := toks[i].hf
 		if f&(fNominal|fActive|fPassive|fMulti|fBody|fLife|fToll|fNeg) == 0 {
 			continue // most words: one test rather than one per role
 		}
@@ -512,11 +520,17 @@ func (s *state) cue(i int) (int, bool) {
 func (s *state) ellipsis(kind events.Kind, j int, ant *qi) {
 	group, cat := ant.group, ant.cat
 	hi := s.sn.hi
-	for ; j < hi; j++ {
-		if s.flags(j)&(fActive|fPassive|fMulti|fModal|fToll|fNominal|fNeg) != 0 {
+	// The scan reads the tokens through toks, which ends with the
+	// sentence: through s, every token took two more loads and a bounds
+	// check. Its tokens are in the sentence (j >= s.sn.lo), so a comma is
+	// s.punct(j, ',').
+	toks := s.toks[:hi]
+	for ; j < len(toks); j++ {
+		t := &toks[j]
+		if t.hf&(fActive|fPassive|fMulti|fModal|fToll|fNominal|fNeg) != 0 {
 			return
 		}
-		if !s.punct(j, ',') && s.flags(j)&fSep == 0 {
+		if !(t.kind == tPunct && t.punct == ',') && t.hf&fSep == 0 {
 			continue
 		}
 		n := j + 1
@@ -559,6 +573,20 @@ func (s *state) placeAt(k int) bool {
 func (s *state) cueAt(i int) (kind events.Kind, active, passive, weak bool, end int, ok bool) {
 	hi := s.sn.hi
 	w := s.word(i)
+	if kind, active, passive, weak, end, ok = s.phraseAt(i, hi, w); ok {
+		return kind, active, passive, weak, end, ok
+	}
+	f := s.flags(i)
+	if f&(fActive|fPassive) == 0 {
+		return "", false, false, false, 0, false
+	}
+	e := s.entry(i)
+	return e.kind, f&fActive != 0, f&fPassive != 0, f&fWeak != 0, i + 1, true
+}
+
+// phraseAt reads a cue of several words at token i, whose spelling is w:
+// "shot dead", "taken into custody", "lost their lives".
+func (s *state) phraseAt(i, hi int, w string) (kind events.Kind, active, passive, weak bool, end int, ok bool) {
 	n1, n2 := "", ""
 	if i+1 < hi {
 		n1 = s.word(i + 1)
@@ -604,12 +632,7 @@ func (s *state) cueAt(i int) (kind events.Kind, active, passive, weak bool, end 
 	case s.flags(i)&fAuxVerb != 0 && n1 == "to" && s.isWord(i+2) && strings.EqualFold(s.text[s.toks[i+2].start:s.toks[i+2].end], "death"):
 		return events.Killed, false, true, false, i + 3, true
 	}
-	f := s.flags(i)
-	if f&(fActive|fPassive) == 0 {
-		return "", false, false, false, 0, false
-	}
-	e := s.entry(i)
-	return e.kind, f&fActive != 0, f&fPassive != 0, f&fWeak != 0, i + 1, true
+	return "", false, false, false, 0, false
 }
 
 // hypothetical says the cue at token i is an intent, a threat or a

@@ -88,8 +88,11 @@ func wordCharAt(s string, i int) (bool, int) {
 // from must start a sentence. It stops at the first sentence end at or
 // after stop, or at the end of text, and returns where it stopped. words
 // are the tokens of text[from:] as word.Tokenize reads them, or nil: a
-// plain word's hash is taken from them rather than read again.
-func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []sentence, words []word.Token) (_ []token, _ []sentence, next int) {
+// plain word's hash is taken from them rather than read again. read is
+// how many of words it took, at most all of those before next: the words
+// it read through its own paths (numbers, hyphenated words) are not
+// counted.
+func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []sentence, words []word.Token) (_ []token, _ []sentence, next, read int) {
 	wc := 0 // the first of words that may start at or after i
 	// The lexicon is read through l: through x, every use loaded x's
 	// embedded pointer again.
@@ -108,7 +111,7 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 				sentLo, sentStart, sentFlags, pending = len(toks), -1, 0, false
 				i++
 				if i > stop {
-					return toks, sents, i
+					return toks, sents, i, wc
 				}
 				continue
 			case c == 0xC2 && i+1 < len(text) && text[i+1] == 0xA0: // no-break space
@@ -167,6 +170,12 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 			t := &toks[len(toks)-1]
 			t.start, t.end, t.lex, t.hf = int32(start), int32(i), -1, 0
 			t.kind, t.cap, t.punct, t.hyph = kind, false, 0, false
+			// A count is most often followed by a space and a word
+			// ("4.5 lakh people"): the run goes on in plainWords, as
+			// after a word. A word it leaves is read by the loop.
+			if i+1 < len(text) && text[i] == ' ' && lowerTab[text[i+1]] != 0 {
+				i, toks, sentFlags, _ = x.plainWords(text, i+1, toks, sentFlags, words, &wc)
+			}
 		default:
 			// An ASCII letter is one table load; only other bytes decode.
 			ok, w := lowerTab[c] != 0, 1
@@ -174,6 +183,17 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 				ok, w = letterAt(text, i)
 			}
 			if ok {
+				if c < utf8.RuneSelf && words != nil {
+					// A sentence's first word, or one after a mark, is most
+					// often a plain one too: plainWords reads it and the run
+					// after it. A word it leaves, at i, is read below.
+					var done bool
+					i, toks, sentFlags, done = x.plainWords(text, i, toks, sentFlags, words, &wc)
+					if done {
+						continue
+					}
+					c, start = text[i], i
+				}
 			word:
 				var h, hPre uint64
 				var pre int
@@ -250,7 +270,7 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 				t.kind, t.cap, t.punct, t.hyph = tWord, capital, apos, hyph
 				// Most words are followed by one space and another word:
 				// take it here rather than through the dispatch above.
-				if i+1 < len(text) && text[i] == ' ' && lowerTab[text[i+1]] > '9' {
+				if i+1 < len(text) && text[i] == ' ' && lowerTab[text[i+1]] != 0 {
 					var done bool
 					i, toks, sentFlags, done = x.plainWords(text, i+1, toks, sentFlags, words, &wc)
 					if done {
@@ -279,13 +299,19 @@ func (x *Extractor) tokenize(text string, from, stop int, toks []token, sents []
 				toks, sents = flush(toks, sents, sentLo, sentStart, i, sentFlags, pending)
 				sentLo, sentStart, sentFlags, pending = len(toks), -1, 0, false
 				if i > stop {
-					return toks, sents, i
+					return toks, sents, i, wc
 				}
+			} else if i+1 < len(text) && text[i] == ' ' && lowerTab[text[i+1]] != 0 {
+				// A mark inside a sentence and a space before a word
+				// ("Quetta (Reuters) said", "2,000, officials said"): the
+				// run goes on in plainWords. A word it leaves is read by
+				// the loop.
+				i, toks, sentFlags, _ = x.plainWords(text, i+1, toks, sentFlags, words, &wc)
 			}
 		}
 	}
 	toks, sents = flush(toks, sents, sentLo, sentStart, len(text), sentFlags, pending)
-	return toks, sents, len(text)
+	return toks, sents, len(text), wc
 }
 
 // tokenizeWords is tokenize over the whole of text, given all its words,
@@ -314,8 +340,11 @@ func (x *Extractor) tokenizeWords(text string, toks []token, sents []sentence, w
 			}
 		}
 		// tokenize reads on to the end of the word's sentence.
-		var next int
-		toks, sents, next = x.tokenize(text, from, int(words[k].Start), toks, sents, words[wFrom:])
+		var next, read int
+		toks, sents, next, read = x.tokenize(text, from, int(words[k].Start), toks, sents, words[wFrom:])
+		// The words tokenize took are skipped at once, the few it read
+		// through its own paths one by one.
+		k = max(k, wFrom+read)
 		for k < len(words) && int(words[k].Start) < next {
 			k++
 		}
@@ -332,24 +361,27 @@ func (x *Extractor) tokenizeWords(text string, toks []token, sents []sentence, w
 // cost.
 func (x *Extractor) nextHit(text string, words []word.Token, k int) int {
 	sb := &x.selBloom
-	for ; k < len(words); k++ {
-		w := &words[k]
+	// The words are ranged over from k, which spares a bounds check per
+	// word.
+	ws := words[k:]
+	for j := range ws {
+		w := &ws[j]
 		if w.Flags&word.NonASCII != 0 {
-			return k
+			return k + j
 		}
 		if h := w.Hash; sb[h&8191>>6]&(1<<(h&63)) != 0 && sb[h>>13&8191>>6]&(1<<(h>>13&63)) != 0 {
 			if e := x.findPlain(h, text[w.Start:w.End]); e >= 0 && x.lex[e].flags&(fSelect|fPartner) != 0 {
-				return k
+				return k + j
 			}
 		}
 		// A word that goes on with a hyphen or an apostrophe is one word
 		// to tokenize, hashed as such ("no-one"); the gap after it is a
 		// joining one.
-		if k+1 < len(words) && words[k+1].Gap == word.GapJoin && x.joinedCue(text, w) {
-			return k
+		if j+1 < len(ws) && ws[j+1].Gap == word.GapJoin && x.joinedCue(text, w) {
+			return k + j
 		}
 	}
-	return k
+	return len(words)
 }
 
 // sureEnd is the end of the last sentence that tokenize surely closes in
@@ -413,11 +445,14 @@ func (x *Extractor) joinedCue(text string, w *word.Token) bool {
 // plainWords reads a run of plain words, each of ASCII letters and digits
 // and followed by one space, or a comma and a space, and the next: most of
 // an article. It does what the word path of tokenize does for such words,
-// and its punctuation path for the commas, in a loop small enough to keep
-// most of its state in registers. text[i] must be an ASCII letter. It stops
-// with done at the end of the run, or without it at the start of a word
-// that goes on with a hyphen, an apostrophe or a non-ASCII byte, or of a
-// long one, which tokenize then reads.
+// and its number and punctuation paths for the counts ("killed 14 people")
+// and commas among them, in a loop small enough to keep most of its state
+// in registers. text[i] must be an ASCII letter or digit. It stops with
+// done where tokenize's loop goes on: at the end of the run, or at a
+// number that it leaves to tokenize ("4.5", "2,000", "12-year-old"). It
+// stops without done at the start of a word that goes on with a hyphen, an
+// apostrophe or a non-ASCII byte, or of a long one, which tokenize's word
+// path then reads.
 func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint64, words []word.Token, wc *int) (next int, _ []token, _ uint64, done bool) {
 	k := *wc
 	for k < len(words) && int(words[k].Start) < i {
@@ -430,74 +465,87 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 	toks = slices.Grow(toks, 2*len(ws))
 	out := toks[len(toks) : len(toks)+2*len(ws)]
 	j, nt := 0, 0
-	// The lexicon is read through l, kept in a register: through x, its
-	// embedded pointer was loaded again for every word.
-	l := x.lexicon
+	// The word table is read through tab and mask, kept in registers:
+	// through x, its embedded pointer was loaded again for every word.
+	tab, mask := x.tab, x.mask
 	for ; j < len(ws); j++ {
 		// The words are read in step with the text: after the first, the
 		// next word starts where the one before ended, past one space. A
 		// word that is not one of them as it stands, or that goes on with
 		// a hyphen, an apostrophe or a non-ASCII byte, is left to
-		// tokenize, which reads it the same way.
+		// tokenize, which reads it the same way; so are a word of more
+		// than 16 bytes (rare), which tokenize compares with a call, and
+		// a word with fewer than two bytes after it.
 		w := &ws[j]
-		if int(w.Start) != i || w.Flags&word.NonASCII != 0 {
+		end := int(w.End)
+		n := end - i
+		if int(w.Start) != i || end+1 >= len(text) {
 			break
 		}
-		// after is the byte after the word, or 0 at the end of the text:
-		// read once, and most often a space, which needs no more tests.
-		end, after := int(w.End), byte(0)
-		if end < len(text) {
-			after = text[end]
-		}
-		if after != ' ' && (after == '-' || after == '\'' || after >= utf8.RuneSelf) {
-			break
-		}
-		// The word is looked up now, not left for resolve: tokenizeWords
-		// reads only the stretches with a word that may keep a sentence,
-		// and nearly all of their sentences are kept.
-		h := w.Hash
-		lex, hf := int32(-1), uint64(0)
-		if n := end - i; n <= 3*maxWord && l.maybeWord(h) {
-			if n > 16 {
-				// A long word (rare) is left to tokenize, which compares
-				// it with a call: the same lookup, out of this loop.
+		// The two bytes after the word: most often a space and a letter,
+		// which need no more tests.
+		after, next := text[end], text[end+1]
+		if text[i] <= '9' {
+			// A word that starts with a digit: a count when it is digits
+			// alone followed by a space, or by a comma and a space, which
+			// end tokenize's number too ("14 people", "14, including").
+			// Written as tokenize's number path writes it.
+			if w.Flags != word.HasDigit || !(after == ' ' || after == ',' && next == ' ') {
 				break
 			}
-			// probePlain, written out. The word is ASCII letters and
-			// digits, so OR-ing 0x20 into its bytes lower-cases it: a word
-			// of up to eight bytes is told by its hash (a bijection of
-			// them), a longer one by its first and last eight bytes.
-			for p := h & l.mask; ; p = (p + 1) & l.mask {
-				sl := &l.tab[p]
+			t := &out[nt]
+			t.start, t.end, t.lex, t.hf = int32(i), int32(end), -1, 0
+			t.kind, t.cap, t.punct, t.hyph = tNum, false, 0, false
+			nt++
+		} else {
+			if w.Flags&word.NonASCII != 0 || n > 16 || after != ' ' && (after == '-' || after == '\'' || after >= utf8.RuneSelf) {
+				break
+			}
+			// The word is looked up now, not left for resolve:
+			// tokenizeWords reads only the stretches with a word that may
+			// keep a sentence, and most of their words are in the lexicon
+			// (three in four in the benchmark's articles), so the table is
+			// probed without the filter (maybeWord) first: the filter's two
+			// probes cost more than they saved. This is probePlain, written
+			// out. The word is ASCII letters and digits, so OR-ing 0x20
+			// into its bytes lower-cases it: a word of up to eight bytes is
+			// told by its hash (a bijection of them), a longer one by its
+			// first and last eight bytes.
+			h := w.Hash
+			lex, hf := int32(-1), uint64(0)
+			for p := h & mask; ; p = (p + 1) & mask {
+				sl := &tab[p]
 				if sl.i == 0 {
 					break
 				}
-				if e := sl.i - 1; sl.h == h && int(sl.n) == n &&
-					(n <= 8 || word.Load8(text, i)|word.LaneFold == word.Load8(l.spell[e], 0) &&
-						word.Load8(text, end-8)|word.LaneFold == word.Load8(l.spell[e], n-8)) {
-					lex, hf = e, sl.flags
+				if sl.h == h && int(sl.n) == n &&
+					(n <= 8 || word.Load8(text, i)|word.LaneFold == word.Load8(x.spell[sl.i-1], 0) &&
+						word.Load8(text, end-8)|word.LaneFold == word.Load8(x.spell[sl.i-1], n-8)) {
+					lex, hf = sl.i-1, sl.flags
 					break
 				}
 			}
-			if lex >= 0 {
-				if hf&cueFlags != 0 {
-					sentFlags |= hf
-				} else {
-					sentFlags |= hf & fPartner
-				}
+			// hf is 0 for an unknown word: it adds no flags.
+			if hf&cueFlags != 0 {
+				sentFlags |= hf
+			} else {
+				sentFlags |= hf & fPartner
 			}
+			// The word starts with an ASCII letter, so word.CapFirst is its
+			// case. The constant bytes are written as one store, then cap:
+			// written one by one, each took an address computation of its
+			// own.
+			t := &out[nt]
+			t.start, t.end, t.lex, t.hf = int32(i), int32(end), lex, hf
+			t.kind, t.cap, t.punct, t.hyph = tWord, false, 0, false
+			t.cap = w.Flags&word.CapFirst != 0
+			nt++
 		}
-		// The word starts with an ASCII letter (text[i] on the way in, a
-		// letter after the space below), so word.CapFirst is its case.
-		t := &out[nt]
-		t.start, t.end, t.lex, t.hf = int32(i), int32(end), lex, hf
-		t.kind, t.cap, t.punct, t.hyph = tWord, w.Flags&word.CapFirst != 0, 0, false
-		nt++
-		if after == ' ' && end+1 < len(text) && lowerTab[text[end+1]] > '9' {
+		if after == ' ' && lowerTab[next] != 0 {
 			i = end + 1
 			continue
 		}
-		if after == ',' && end+2 < len(text) && text[end+1] == ' ' && lowerTab[text[end+2]] > '9' {
+		if after == ',' && next == ' ' && end+2 < len(text) && lowerTab[text[end+2]] != 0 {
 			// A comma between two words ("killed, officials said"): its
 			// token, as tokenize writes a punctuation mark's, and on. In
 			// tokenize it cost a round of its loop for the comma, one for
@@ -513,7 +561,9 @@ func (x *Extractor) plainWords(text string, i int, toks []token, sentFlags uint6
 		return end, toks[:len(toks)+nt], sentFlags, true
 	}
 	*wc = k + j
-	return i, toks[:len(toks)+nt], sentFlags, false
+	// Stopped at the word at i, which tokenize reads: through its word
+	// path for a letter, through its loop (done) for a digit.
+	return i, toks[:len(toks)+nt], sentFlags, lowerTab[text[i]] <= '9'
 }
 
 // plainAt is word.Plain(text, i): the end and hash of the run of ASCII

@@ -57,14 +57,14 @@ func FuzzTokenizeWords(f *testing.F) {
 func checkTokenizeWords(t *testing.T, x *Extractor, text string) {
 	t.Helper()
 	words := word.Tokenize(nil, text)
-	wantToks, wantSents, _ := x.tokenize(text, 0, len(text), nil, nil, words)
+	wantToks, wantSents, _, _ := x.tokenize(text, 0, len(text), nil, nil, words)
 	gotToks, gotSents := x.tokenizeWords(text, nil, nil, words)
 	if len(gotToks) != len(wantToks) || len(gotToks) > 0 && !reflect.DeepEqual(gotToks, wantToks) || len(gotSents) != len(wantSents) || len(gotSents) > 0 && !reflect.DeepEqual(gotSents, wantSents) {
 		t.Fatalf("%q:\nsentences %+v\nwant      %+v\ntokens %+v\nwant   %+v", text, gotSents, wantSents, gotToks, wantToks)
 	}
 	// Without the words, tokenize reads every word itself, none through
 	// plainWords or a word's given hash: the same tokens.
-	ownToks, ownSents, _ := x.tokenize(text, 0, len(text), nil, nil, nil)
+	ownToks, ownSents, _, _ := x.tokenize(text, 0, len(text), nil, nil, nil)
 	if len(ownToks) != len(wantToks) || len(ownToks) > 0 && !reflect.DeepEqual(ownToks, wantToks) || len(ownSents) != len(wantSents) || len(ownSents) > 0 && !reflect.DeepEqual(ownSents, wantSents) {
 		t.Fatalf("%q without words:\nsentences %+v\nwant      %+v\ntokens %+v\nwant   %+v", text, ownSents, wantSents, ownToks, wantToks)
 	}
@@ -92,7 +92,7 @@ func TestPlainWordsFindsEveryWord(t *testing.T) {
 		title := strings.ToUpper(w[:1]) + w[1:]
 		// "killed" keeps the sentence, whose other tokens are dropped.
 		text := "killed zq " + w + " " + strings.ToUpper(w) + " " + title + " zq"
-		toks, _, _ := x.tokenize(text, 0, len(text), nil, nil, word.Tokenize(nil, text))
+		toks, _, _, _ := x.tokenize(text, 0, len(text), nil, nil, word.Tokenize(nil, text))
 		var got []int32
 		for _, tk := range toks {
 			if tk.kind == tWord && tk.start > int32(len("killed zq")) && text[tk.start:tk.end] != "zq" {

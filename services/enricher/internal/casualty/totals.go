@@ -43,7 +43,8 @@ func (x *Extractor) Totals(figs []events.Casualty) events.Totals {
 		info = make([]figInfo, 0, len(figs))
 	}
 	for i := range figs {
-		info = append(info, figInfo{kind: kindMask(figs[i].Kind)})
+		e := &figs[i].Evidence
+		info = append(info, figInfo{kind: kindMask(figs[i].Kind), start: e.Start, end: e.End})
 	}
 	var kinds uint8
 	// An article's figures name few groups, often one: the last group's
@@ -54,10 +55,12 @@ func (x *Extractor) Totals(figs []events.Casualty) events.Totals {
 		if f.Group != lastGroup {
 			lastGroup, lastGeneric = f.Group, groupCategory(x.groups, f.Group) == ""
 		}
-		in := figInfo{sent: int32(i), kind: info[i].kind, generic: lastGeneric,
+		in := figInfo{sent: int32(i), kind: info[i].kind, start: info[i].start, end: info[i].end, generic: lastGeneric,
 			title: f.Evidence.Field == events.FieldTitle && f.Qualifier != qVague}
 		for j := range i {
-			if figs[j].Evidence == f.Evidence {
+			// The offsets, in info, first: a figure is 128 bytes, and
+			// its evidence's field a string.
+			if info[j].start == in.start && info[j].end == in.end && figs[j].Evidence.Field == f.Evidence.Field {
 				in.sent = info[j].sent
 				break
 			}
@@ -105,6 +108,10 @@ func (x *Extractor) Totals(figs []events.Casualty) events.Totals {
 
 // figInfo is what Totals decided about one figure.
 type figInfo struct {
+	// start and end are the figure's evidence offsets: the pairwise
+	// tests read them here, side by side, not from the figures.
+	start, end int
+
 	sent    int32 // index of the first figure with the same evidence
 	kind    uint8 // kindMask of the figure's kind
 	skip    bool  // does not count: zero, nested in another, or background
@@ -162,13 +169,13 @@ func firstInSentence(info []figInfo, i int) int {
 // nested says figure i's evidence lies strictly inside the evidence of
 // another figure of the same kind: it is a part of that figure.
 func nested(figs []events.Casualty, info []figInfo, i int) bool {
-	f := &figs[i].Evidence
-	for j := range figs {
-		if j == i || info[j].kind != info[i].kind {
-			continue
+	kind, start, end := info[i].kind, info[i].start, info[i].end
+	for j := range info {
+		e := &info[j]
+		if e.kind != kind || e.start > start || end > e.end || e.end-e.start <= end-start {
+			continue // j == i too: its span is not longer than its own
 		}
-		e := &figs[j].Evidence
-		if e.Start <= f.Start && f.End <= e.End && (e.End-e.Start) > (f.End-f.Start) && e.Field == f.Field {
+		if figs[j].Evidence.Field == figs[i].Evidence.Field {
 			return true
 		}
 	}
@@ -245,7 +252,7 @@ func yearAt(text string, i int) bool {
 // pastYearAt says "last year", "previous year" or "years ago" is at the
 // "y" or "Y" at text[i].
 func pastYearAt(text string, i int) bool {
-	if !strings.EqualFold(text[i:i+4], "year") {
+	if !foldedIs(text[i:i+4], "year") {
 		return false
 	}
 	before := text[:i]
@@ -253,16 +260,60 @@ func pastYearAt(text string, i int) bool {
 }
 
 func hasSuffixFold(s, suffix string) bool {
-	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+	return len(s) >= len(suffix) && foldedIs(s[len(s)-len(suffix):], suffix)
 }
 
 func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	return len(s) >= len(prefix) && foldedIs(s[:len(prefix)], prefix)
 }
 
+// foldedIs says s, lower-cased, is lower, a lower-case ASCII string:
+// strings.EqualFold(s, lower) without its Unicode tables. The two agree:
+// a non-ASCII rune of s that folds to an ASCII letter (the Kelvin sign,
+// the long s) is wider than the letter, so s would have fewer runes than
+// lower, which EqualFold turns down too.
+func foldedIs(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for k := 0; k < len(s); k++ {
+		c := s[k]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// peopleWords are the nouns after which a year-like number counts people
+// ("2000 soldiers"), by their first letter.
+var peopleWords = [26][]string{
+	'c' - 'a': {"civilians", "children"},
+	'f' - 'a': {"families"},
+	'm' - 'a': {"militants", "men"},
+	'o' - 'a': {"others"},
+	'p' - 'a': {"people", "persons"},
+	'r' - 'a': {"residents"},
+	's' - 'a': {"soldiers"},
+	't' - 'a': {"troops"},
+	'v' - 'a': {"villagers"},
+	'w' - 'a': {"workers", "women"},
+}
+
+// startsWithPeopleWord says s starts with one of peopleWords, in any case.
 func startsWithPeopleWord(s string) bool {
-	for _, w := range []string{"people", "persons", "families", "civilians", "soldiers", "troops", "militants", "others", "residents", "villagers", "workers", "children", "women", "men"} {
-		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
+	if s == "" {
+		return false
+	}
+	c := s[0] | 0x20
+	if c < 'a' || c > 'z' {
+		return false
+	}
+	for _, w := range peopleWords[c-'a'] {
+		if len(s) >= len(w) && foldedIs(s[:len(w)], w) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package toponym
 
 import (
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -144,21 +145,24 @@ func TestIndexIndependentOfParts(t *testing.T) {
 	one := buildIndex(g)
 	runtime.GOMAXPROCS(4)
 	four := buildIndex(g)
-	if !slices.Equal(one.cands, four.cands) || !slices.Equal(one.keys.keys, four.keys.keys) || !slices.Equal(one.keys.vals, four.keys.vals) ||
-		!slices.Equal(one.prefix, four.prefix) || !slices.Equal(one.whole, four.whole) || one.lowerStart != four.lowerStart {
+	if !slices.Equal(one.cands, four.cands) || !slices.Equal(one.keys.slots, four.keys.slots) ||
+		!slices.Equal(one.names, four.names) || one.lower != four.lower {
 		t.Error("the index depends on the number of runs")
 	}
 }
 
 // TestScan checks scan against what it stands for: detectCase's mode, and
 // in mixed case every token with a capital or whose lower-case word may
-// start a curated name, in order; in other text every token.
+// start a curated name, in order; in other text every token. The starts
+// that lowerMayStart leaves out must find nothing: recognise finds the
+// same mentions with or without them.
 func TestScan(t *testing.T) {
 	ex := newTestExtractor(t)
 	texts := []string{
 		"", "12 34", "QUETTA BLAST KILLS 12", "quetta blast kills 12",
 		"Militants attacked a checkpost in the tribal areas near Quetta, officials said.",
 		"Shelling along the LoC in northwest Pakistan: 3 dead in Poonch & Rajouri",
+		"Fighting in the northwest and the north-west spread to the Gulf; the Vatican and the States spoke, the tribal areas too.",
 	}
 	for _, d := range corpus(t) {
 		texts = append(texts, d.Title, d.Body)
@@ -171,14 +175,21 @@ func TestScan(t *testing.T) {
 		if want := detectCase(toks); mode != want {
 			t.Errorf("%.40q: mode %d, detectCase %d", s, mode, want)
 		}
-		var want []int32
+		var want, wide []int32
 		for i, tk := range toks {
-			if mode != caseMixed || tk.Flags&(capFirst|allUpper) != 0 || ex.ix.lowerStart.has(tk.Hash) {
-				want = append(want, int32(i))
+			if mode != caseMixed || tk.Flags&(capFirst|allUpper) != 0 || ex.ix.lower.first.has(tk.Hash) {
+				wide = append(wide, int32(i))
+				if mode != caseMixed || tk.Flags&(capFirst|allUpper) != 0 || ex.ix.lowerMayStart(toks, i) {
+					want = append(want, int32(i))
+				}
 			}
 		}
 		if !slices.Equal(starts, want) {
 			t.Errorf("%.40q: starts %v, want %v", s, starts, want)
+		}
+		got, all := ex.recognise(nil, 1, s, toks, mode, starts), ex.recognise(nil, 1, s, toks, mode, wide)
+		if !reflect.DeepEqual(got, all) {
+			t.Errorf("%.40q: mentions %+v, with every word of lower.first %+v", s, got, all)
 		}
 	}
 }

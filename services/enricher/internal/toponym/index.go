@@ -43,26 +43,60 @@ type cand struct {
 // index maps the hash of a name's lower-cased tokens to the places with that
 // name, as a span of one flat candidate slice (few allocations, fast to
 // build). The map is large and each lookup a cache miss, so two small bit
-// sets screen the lookups: prefix holds every leading run of a name's tokens
-// ("new", "new york"), whole every full name.
+// sets screen the lookups (names).
 type index struct {
-	keys   spanTable
-	cands  []cand
-	prefix bitset
-	whole  bitset
-	// lowerStart holds the first token of curated names that begin in
-	// lower case ("tribal areas", "northwest Pakistan"): in mixed-case text
-	// only these may start a match on a lower-case word.
-	lowerStart smallSet
+	keys  spanTable
+	cands []cand
+	names nameBits
+	// lower screens the lower-case words that may start a match in
+	// mixed-case text.
+	lower lowerNames
 }
+
+// lowerNames screens the curated names that begin in lower case ("tribal
+// areas", "northwest Pakistan", "the Gulf"): in mixed-case text only these
+// may start a match on a lower-case word. first holds their first words;
+// as "the" is one, which English text is full of, whole (the names of one
+// word) and pair (the first two words of the others, pairKey) tell which
+// of those words may start a name where they stand.
+type lowerNames struct {
+	first, whole, pair smallSet
+}
+
+func (l *lowerNames) add(toks []token) {
+	l.first.add(toks[0].Hash)
+	if len(toks) == 1 {
+		l.whole.add(toks[0].Hash)
+	} else {
+		l.pair.add(pairKey(toks[0].Hash, toks[1].Hash))
+	}
+}
+
+func (l *lowerNames) or(o *lowerNames) {
+	for i := range l.first {
+		l.first[i] |= o.first[i]
+		l.whole[i] |= o.whole[i]
+		l.pair[i] |= o.pair[i]
+	}
+}
+
+// pairKey keys two words for smallSet, which reads the low bits: the
+// second word's high bits, rotated down, vary where the first's do not
+// ("the" is the first word of several names).
+func pairKey(a, b uint64) uint64 { return a ^ bits.RotateLeft64(b, 12) }
 
 // smallSet is a one-hash Bloom filter of 4,096 bits for a few dozen keys:
 // it stays in the first-level cache, as it is asked about every lower-case
 // word of mixed-case text.
 type smallSet [64]uint64
 
+// slot reads the word hash's low bits as they are, without the multiply
+// of nameBits.slot: they are the multiplied high half of the hash's last
+// step (word.mixChunk), well mixed, and this test runs for most words of
+// every text. A false match would only make a word a start that finds no
+// name (recognise asks a lower-case start for a lower-case name).
 func (b *smallSet) slot(h uint64) (int, uint64) {
-	x := (h * 0x9E3779B97F4A7C15) >> (64 - 12)
+	x := h & (1<<12 - 1)
 	return int(x >> 6), 1 << (x & 63)
 }
 
@@ -76,40 +110,53 @@ func (b *smallSet) has(h uint64) bool {
 	return b[i]&m != 0
 }
 
-// bitset is a one-hash Bloom filter over 64-bit keys; 2^21 bits (256 KB)
-// stay in cache and let through a few percent of misses.
-type bitset []uint64
+// nameBits is two one-hash Bloom filters over name keys, of 2^21 bits
+// (256 KB) each, which stay in cache and let through a few percent of
+// misses: prefix holds every leading run of a name's tokens ("new", "new
+// york"), whole every full name. They are interleaved, a word of one beside
+// the same word of the other, as a key that passes the prefix test is
+// tested for a whole name next: one cache line and one slot computation
+// serve both tests, where two arrays took two lines.
+type nameBits [][2]uint64 // [prefix, whole]
 
-const bitsetBits = 1 << 21
+const nameBitsLen = 1 << 21
 
-func newBitset() bitset { return make(bitset, bitsetBits/64) }
+func newNameBits() nameBits { return make(nameBits, nameBitsLen/64) }
 
-func (b bitset) slot(h uint64) (int, uint64) {
+func (b nameBits) slot(h uint64) (int, uint64) {
 	x := (h * 0x9E3779B97F4A7C15) >> (64 - 21)
 	return int(x >> 6), 1 << (x & 63)
 }
 
-func (b bitset) add(h uint64) {
+// add adds the key of a name's leading tokens, and of the whole name when
+// whole.
+func (b nameBits) add(h uint64, whole bool) {
 	i, m := b.slot(h)
-	b[i] |= m
+	b[i][0] |= m
+	if whole {
+		b[i][1] |= m
+	}
 }
 
-func (b bitset) has(h uint64) bool {
+// test reports whether h may be the key of a name's leading tokens, and
+// of a whole name.
+func (b nameBits) test(h uint64) (prefix, whole bool) {
 	i, m := b.slot(h)
-	return b[i]&m != 0
+	w := &b[i]
+	return w[0]&m != 0, w[1]&m != 0
 }
 
 // scan reads a field's tokens once for recognise: their case mode
 // (detectCase), and into starts the indexes of the tokens that may start a
 // name: in mixed-case text those with a capital, and the lower-case words
-// in lowerStart; in other text every token.
+// that lowerNames says may start a name there; in other text every token.
 func (ix *index) scan(toks []token, starts []int32) (caseMode, []int32) {
 	starts = slices.Grow(starts[:0], len(toks))[:len(toks)]
 	k := 0
 	var mode caseMode
 	if len(toks) >= 1<<caseLane {
 		for i := range toks {
-			if t := &toks[i]; t.Flags&(capFirst|allUpper) != 0 || ix.lowerStart.has(t.Hash) {
+			if t := &toks[i]; t.Flags&(capFirst|allUpper) != 0 || ix.lower.first.has(t.Hash) && ix.lowerMayStart(toks, i) {
 				starts[k] = int32(i)
 				k++
 			}
@@ -117,14 +164,43 @@ func (ix *index) scan(toks []token, starts []int32) (caseMode, []int32) {
 		mode = detectCase(toks)
 	} else {
 		// As detectCase: three counters in one word, no lane can carry.
+		// Text is in mixed case as soon as it has shown a lower-case word
+		// and one with a capital (caseFromCounts), mostly within its first
+		// few words: the counting stops there, and the second loop looks
+		// for starts only (about 1,100 fewer instructions an article,
+		// callgrind).
 		var n uint64
-		for i := range toks {
+		i := 0
+		for ; i < len(toks); i++ {
 			t := &toks[i]
 			n += caseCount[t.Flags&15]
-			if t.Flags&(capFirst|allUpper) != 0 || ix.lowerStart.has(t.Hash) {
+			if t.Flags&(capFirst|allUpper) != 0 || ix.lower.first.has(t.Hash) && ix.lowerMayStart(toks, i) {
 				starts[k] = int32(i)
 				k++
 			}
+			if n>>(2*caseLane) != 0 && n&(1<<(2*caseLane)-1) != 0 {
+				i++
+				break
+			}
+		}
+		// Written as separate tests with continue rather than as one
+		// condition, which Go made a boolean and tested again, and with the
+		// set's nil check before the loop rather than in it: about three
+		// instructions less a word (callgrind).
+		first := &ix.lower.first
+		_ = first[0]
+		for ; i < len(toks); i++ {
+			t := &toks[i]
+			if t.Flags&(capFirst|allUpper) == 0 {
+				if !first.has(t.Hash) {
+					continue
+				}
+				if !ix.lowerMayStart(toks, i) {
+					continue
+				}
+			}
+			starts[k] = int32(i)
+			k++
 		}
 		mode = caseOf(n)
 	}
@@ -137,9 +213,86 @@ func (ix *index) scan(toks []token, starts []int32) (caseMode, []int32) {
 	return mode, starts[:k]
 }
 
+// lowerMayStart reports whether the lower-case word toks[i], whose word
+// lower.first holds, may start a name there: a name of one word, or one
+// whose first two words these are. "the" ("the Gulf", "the northwest") is
+// some twenty words of an article, which recognise would otherwise look up
+// to no avail (about 80 instructions each, callgrind). It drops no start
+// that finds something: a lower-case word starts no unknown place
+// (unknownPlace wants a capital), and a name found on a lower-case word
+// must be a lower-case name (lowerFits).
+func (ix *index) lowerMayStart(toks []token, i int) bool {
+	h := toks[i].Hash
+	return ix.lower.whole.has(h) ||
+		i+1 < len(toks) && toks[i+1].Gap <= gapJoin && ix.lower.pair.has(pairKey(h, toks[i+1].Hash))
+}
+
+// hasWhole reports whether h may be the key of a whole name.
+func (ix *index) hasWhole(h uint64) bool {
+	_, whole := ix.names.test(h)
+	return whole
+}
+
+// span is where a key's candidates are in index.cands: n of them from off.
+// The top bit of n (spanExact) says that one is an exact-case name ("US"),
+// which filterCase needs to look at: most keys have none, and recognise
+// then makes no call.
 type span struct{ off, n uint32 }
 
-func (ix *index) list(s span) []cand { return ix.cands[s.off : s.off+s.n] }
+const spanExact = 1 << 31
+
+func (s span) exact() bool { return s.n&spanExact != 0 }
+
+// hit is a name the index holds: its length in tokens, its candidates and
+// its key.
+type hit struct {
+	n   int
+	k   span
+	key uint64
+}
+
+// next finds, from starts[p] on, the first start at token from or later
+// that begins a name the index holds, or that may begin a place the
+// gazetteer lacks (afterPlaceWord). It returns its position in starts, or
+// len(starts) when none is left, and the number of names that begin there,
+// which it puts in hits shortest first.
+//
+// Most starts begin nothing ("Monday", "Deputy"): this loop passes them
+// without a call and with few live values, which stay in registers. As part
+// of recognise, whose many live values Go spilled and reloaded, the same
+// work cost about 2,700 instructions an article more (callgrind).
+func (ix *index) next(toks []token, starts []int32, p, from int, mode caseMode, hits *[maxNameTokens]hit) (int, int) {
+	for ; p < len(starts); p++ {
+		i := int(starts[p])
+		if i < from {
+			continue
+		}
+		h := combine(hashSeed, toks[i].Hash)
+		nh := 0
+		for j, end := i, min(i+maxNameTokens, len(toks)); ; {
+			prefix, whole := ix.names.test(h)
+			if !prefix {
+				break
+			}
+			if whole {
+				if s, ok := ix.keys.get(h); ok {
+					hits[nh] = hit{n: j - i + 1, k: s, key: h}
+					nh++
+				}
+			}
+			if j++; j == end || toks[j].Gap > gapJoin {
+				break
+			}
+			h = combine(h, toks[j].Hash)
+		}
+		if nh > 0 || afterPlaceWord(toks, i, mode) {
+			return p, nh
+		}
+	}
+	return p, 0
+}
+
+func (ix *index) list(s span) []cand { return ix.cands[s.off : s.off+s.n&^spanExact] }
 
 type keyed struct {
 	h uint64
@@ -153,11 +306,11 @@ type indexPart struct {
 	// demonymOf maps a demonym's token hash to its country, to spot a
 	// region named after a neighbour's people ("Afghan border" is in
 	// Pakistan's news a place in Pakistan). Shared, read-only.
-	demonymOf     map[uint64]string
-	all           []keyed // in insertion order, so the first (strongest) name of a place wins
-	prefix, whole bitset
-	lowerStart    smallSet
-	toks          []token
+	demonymOf map[uint64]string
+	all       []keyed // in insertion order, so the first (strongest) name of a place wins
+	names     nameBits
+	lower     lowerNames
+	toks      []token
 }
 
 func (p *indexPart) add(entry int, name string, flags uint8) {
@@ -168,7 +321,7 @@ func (p *indexPart) add(entry int, name string, flags uint8) {
 	}
 	if ent := p.g.Entry(entry); flags&(candDemonym|candAlt) == 0 && ent.FeatureCode() != "PCLI" {
 		if c := name[0]; c >= 'a' && c <= 'z' {
-			p.lowerStart.add(toks[0].Hash)
+			p.lower.add(toks)
 			flags |= candLower
 		}
 		// Descriptions: no proper name in them ("tribal areas"), or
@@ -188,11 +341,10 @@ func (p *indexPart) add(entry int, name string, flags uint8) {
 		flags |= candDotted | candExactCase
 	}
 	h := uint64(hashSeed)
-	for _, t := range toks {
+	for k, t := range toks {
 		h = combine(h, t.Hash)
-		p.prefix.add(h)
+		p.names.add(h, k == len(toks)-1)
 	}
-	p.whole.add(h)
 	p.all = append(p.all, keyed{h: h, c: cand{entry: int32(entry), flags: flags, name: name}})
 }
 
@@ -261,7 +413,7 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 	for k := range parts {
 		lo, hi := k*g.Len()/nparts, (k+1)*g.Len()/nparts
 		p := &parts[k]
-		*p = indexPart{g: g, demonymOf: demonymOf, all: make([]keyed, 0, 3*(hi-lo)/2), prefix: newBitset(), whole: newBitset()}
+		*p = indexPart{g: g, demonymOf: demonymOf, all: make([]keyed, 0, 3*(hi-lo)/2), names: newNameBits()}
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
 				p.addPlace(i)
@@ -285,19 +437,17 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 			last.add(i, n, candDemonym)
 		}
 	}
-	prefix, whole, lowerStart := parts[0].prefix, parts[0].whole, parts[0].lowerStart
+	names, lower := parts[0].names, parts[0].lower
 	runs := make([][]keyed, nparts)
 	for k := range parts {
 		p := &parts[k]
 		runs[k] = p.all
 		if k > 0 {
-			for i := range prefix {
-				prefix[i] |= p.prefix[i]
-				whole[i] |= p.whole[i]
+			for i := range names {
+				names[i][0] |= p.names[i][0]
+				names[i][1] |= p.names[i][1]
 			}
-			for i := range lowerStart {
-				lowerStart[i] |= p.lowerStart[i]
-			}
+			lower.or(&p.lower)
 		}
 	}
 	// Group equal keys, in insertion order within a group: a stable sort
@@ -310,7 +460,7 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 			ngroups++
 		}
 	}
-	ix := &index{keys: newSpanTable(ngroups), cands: make([]cand, 0, len(order)), prefix: prefix, whole: whole, lowerStart: lowerStart}
+	ix := &index{keys: newSpanTable(ngroups), cands: make([]cand, 0, len(order)), names: names, lower: lower}
 	for i := 0; i < len(order); {
 		j := i
 		off := uint32(len(ix.cands))
@@ -327,7 +477,13 @@ func buildIndex(g *gazetteer.Gazetteer) *index {
 			}
 			ix.cands = append(ix.cands, c)
 		}
-		ix.keys.put(order[i].h, span{off, uint32(len(ix.cands)) - off})
+		sp := span{off, uint32(len(ix.cands)) - off}
+		for _, c := range ix.cands[off:] {
+			if c.flags&candExactCase != 0 {
+				sp.n |= spanExact
+			}
+		}
+		ix.keys.put(order[i].h, sp)
 		i = j
 	}
 	return ix
@@ -399,11 +555,16 @@ func sortKeys(runs [][]keyed) []keyPos {
 
 // spanTable maps a name key to its candidates: open addressing with linear
 // probing, no per-entry overhead, and a lookup without the map's hashing
-// (the keys are hashes already).
+// (the keys are hashes already). A slot holds the key beside its span, so
+// that a lookup reads one cache line where two arrays cost two.
 type spanTable struct {
-	keys  []uint64
-	vals  []span
+	slots []spanSlot
 	shift uint
+}
+
+type spanSlot struct {
+	key uint64
+	val span
 }
 
 func newSpanTable(n int) spanTable {
@@ -411,17 +572,17 @@ func newSpanTable(n int) spanTable {
 	for size < n+n/2 {
 		size *= 2
 	}
-	return spanTable{keys: make([]uint64, size), vals: make([]span, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
+	return spanTable{slots: make([]spanSlot, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
 }
 
 // put stores v under h. Zero marks an empty slot, so a key of 0 (which
 // the name hash practically never yields) is stored and looked up as 1.
 func (t *spanTable) put(h uint64, v span) {
 	h = nonZero(h)
-	mask := len(t.keys) - 1
+	mask := len(t.slots) - 1
 	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
-		if t.keys[i] == 0 || t.keys[i] == h {
-			t.keys[i], t.vals[i] = h, v
+		if s := &t.slots[i]; s.key == 0 || s.key == h {
+			*s = spanSlot{h, v}
 			return
 		}
 	}
@@ -429,11 +590,11 @@ func (t *spanTable) put(h uint64, v span) {
 
 func (t *spanTable) get(h uint64) (span, bool) {
 	h = nonZero(h)
-	mask := len(t.keys) - 1
+	mask := len(t.slots) - 1
 	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
-		switch t.keys[i] {
+		switch s := &t.slots[i]; s.key {
 		case h:
-			return t.vals[i], true
+			return s.val, true
 		case 0:
 			return span{}, false
 		}
@@ -443,8 +604,8 @@ func (t *spanTable) get(h uint64) (span, bool) {
 // len counts the stored keys.
 func (t *spanTable) len() int {
 	n := 0
-	for _, k := range t.keys {
-		if k != 0 {
+	for _, s := range t.slots {
+		if s.key != 0 {
 			n++
 		}
 	}

@@ -146,8 +146,9 @@ func (e *Extractor) buildInfo() {
 	e.countryID = map[string]uint16{}
 	e.info = make([]entryInfo, e.g.Len())
 	// Country ids by the code's two letters: an array index instead of a
-	// map lookup for each of the 150,000 places.
-	var byCode [26 * 26]uint16
+	// map lookup for each of the 150,000 places, and for each article's
+	// hint (countryOf).
+	byCode := &e.byCode
 	for i := range e.g.Len() {
 		ent := e.g.Entry(i)
 		fcode, country := ent.FeatureCode(), ent.Country()
@@ -204,6 +205,14 @@ func (e *Extractor) buildInfo() {
 		}
 		e.info[i] = inf
 	}
+}
+
+// countryOf is countryID[cc], read from byCode when cc is two capitals.
+func (e *Extractor) countryOf(cc string) uint16 {
+	if len(cc) == 2 && cc[0]-'A' < 26 && cc[1]-'A' < 26 {
+		return e.byCode[int(cc[0]-'A')*26+int(cc[1]-'A')]
+	}
+	return e.countryID[cc]
 }
 
 // priorOf is a candidate's score before context: how often a mention of this
@@ -266,7 +275,7 @@ const smallSupport = 0.35
 func (e *Extractor) resolve(ms []mention, hint string, ctx *context) {
 	ctx.reset(len(e.countryID) + 1)
 	if hint != "" {
-		ctx.setCountry(e.countryID[hint], 0.5)
+		ctx.setCountry(e.countryOf(hint), 0.5)
 	}
 	for i := range ms {
 		m := &ms[i]
@@ -282,7 +291,9 @@ func (e *Extractor) resolve(ms []mention, hint string, ctx *context) {
 			}
 			id = inf.country
 		}
-		ctx.setCountry(id, 1)
+		if id != 0 { // most names are no country: no call
+			ctx.setCountry(id, 1)
+		}
 	}
 	// "tribal areas", "the Afghan border": descriptions that name a place
 	// only in a story about its country (named, or the feed's own).
@@ -334,30 +345,45 @@ func (e *Extractor) resolve(ms []mention, hint string, ctx *context) {
 // oneSensePerDiscourse gives every mention of a name the place its most
 // confident mention chose: "Paris, Texas" early on settles a later "Paris".
 func oneSensePerDiscourse(ms []mention) {
-	// The lead of each name, found in one pass: names are few.
+	// The lead of each name, found in one pass: names are few. Only a name
+	// with a mention of several places has anything to settle, so only such
+	// names are led: most have one place, and an article often none.
 	type lead struct {
 		key uint64
-		i   int
+		i   int // -1 until a mention is seen
 	}
 	var buf [32]lead
 	leads := buf[:0]
+names:
+	for i := range ms {
+		m := &ms[i]
+		if m.dropped || m.best < 0 || len(m.cands) < 2 {
+			continue
+		}
+		for j := range leads {
+			if leads[j].key == m.key {
+				continue names
+			}
+		}
+		leads = append(leads, lead{m.key, -1})
+	}
+	if len(leads) == 0 {
+		return
+	}
 	for i := range ms {
 		o := &ms[i]
 		if o.dropped || o.best < 0 {
 			continue
 		}
-		found := false
 		for j := range leads {
 			if leads[j].key == o.key {
-				found = true
-				if l := &ms[leads[j].i]; o.score-o.second > l.score-l.second {
+				if leads[j].i < 0 {
+					leads[j].i = i
+				} else if l := &ms[leads[j].i]; o.score-o.second > l.score-l.second {
 					leads[j].i = i
 				}
 				break
 			}
-		}
-		if !found {
-			leads = append(leads, lead{o.key, i})
 		}
 	}
 	for i := range ms {
@@ -533,6 +559,45 @@ func (e *Extractor) patternBonus(ms []mention, i int, c cand) float64 {
 	return bonus
 }
 
+// zone is a byte range of a field: [lo, hi).
+type zone struct{ lo, hi int }
+
+// mergeZones sorts zs by start and merges the ranges that overlap or touch,
+// in place: a range overlaps the result where it overlapped some of zs.
+func mergeZones(zs []zone) []zone {
+	for i := 1; i < len(zs); i++ {
+		for j := i; j > 0 && zs[j].lo < zs[j-1].lo; j-- {
+			zs[j], zs[j-1] = zs[j-1], zs[j]
+		}
+	}
+	out := zs[:0]
+	for _, z := range zs {
+		if n := len(out); n > 0 && z.lo <= out[n-1].hi {
+			out[n-1].hi = max(out[n-1].hi, z.hi)
+			continue
+		}
+		out = append(out, z)
+	}
+	return out
+}
+
+// zoneWalk tells, for the byte ranges of a field's mentions in reading
+// order, whether each overlaps one of zs, which mergeZones made.
+type zoneWalk struct {
+	zs []zone
+	k  int // the first range that may still reach a mention
+}
+
+// overlaps reports whether [start, end) overlaps a range; start and end
+// must not decrease from one call to the next. Ranges that end before a
+// mention starts end before every later one too, and are passed for good.
+func (w *zoneWalk) overlaps(start, end int) bool {
+	for w.k < len(w.zs) && w.zs[w.k].hi <= start {
+		w.k++
+	}
+	return w.k < len(w.zs) && w.zs[w.k].lo < end
+}
+
 // A place inside the focus replaces it when its own weight is at least
 // descendMin and descendShare of the focus's own weight.
 const (
@@ -552,7 +617,25 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		first int
 	}
 	cands := make([]agg, 0, 16)
-	hintID := e.countryID[hint]
+	hintID := e.countryOf(hint)
+	// The anchors by field, as the byte ranges a mention must overlap to be
+	// near one, sorted and merged: the mentions come in reading order, so
+	// that one pointer a field walks the ranges, where each mention was
+	// compared with every anchor (and its field, a string, every time).
+	var nearBuf [2][16]zone
+	var near [2]zoneWalk
+	near[0].zs, near[1].zs = nearBuf[0][:0], nearBuf[1][:0]
+	for k := range anchors {
+		a := &anchors[k]
+		z := zone{a.Start - 150, a.End + 150}
+		if a.Field == events.FieldTitle {
+			near[0].zs = append(near[0].zs, z)
+		}
+		if a.Field == bodyField {
+			near[1].zs = append(near[1].zs, z)
+		}
+	}
+	near[0].zs, near[1].zs = mergeZones(near[0].zs), mergeZones(near[1].zs)
 	for i := range ms {
 		m := &ms[i]
 		if m.dropped || m.best < 0 || m.unknown {
@@ -576,18 +659,8 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		if qualifier {
 			w *= 0.3
 		}
-		field := events.FieldTitle
-		if m.field == 1 {
-			field = bodyField
-		}
-		for k := range anchors {
-			// Offsets first: the field is a string compare, and most
-			// anchors are far from most mentions.
-			a := &anchors[k]
-			if m.start < a.End+150 && m.end > a.Start-150 && a.Field == field {
-				w += 2
-				break
-			}
+		if near[m.field].overlaps(m.start, m.end) {
+			w += 2
 		}
 		if m.demonym {
 			w *= 0.3
@@ -629,19 +702,25 @@ func (e *Extractor) focus(ms []mention, anchors []events.Span, bodyField events.
 		total = make([]float64, 0, len(cands))
 	}
 	total = total[:len(cands)]
-	// Only countries and divisions contain places: list them once.
-	var outerBuf [16]int
+	// Only countries and divisions contain places: list them once, with
+	// their facts at hand for the test of every pair.
+	type outerPlace struct {
+		entry int32
+		score float64
+		inf   *entryInfo
+	}
+	var outerBuf [16]outerPlace
 	outer := outerBuf[:0]
-	for i, c := range cands {
-		if k := e.info[c.entry].kind; k == kindCountry || k == kindADM1 || k == kindADM2 {
-			outer = append(outer, i)
+	for _, c := range cands {
+		if inf := &e.info[c.entry]; inf.kind == kindCountry || inf.kind == kindADM1 || inf.kind == kindADM2 {
+			outer = append(outer, outerPlace{c.entry, c.score, inf})
 		}
 	}
 	for i, c := range cands {
 		inf := &e.info[c.entry]
 		s := c.score
-		for _, j := range outer {
-			if o := &cands[j]; o.entry != c.entry && e.containsEntry(o.entry, c.entry) {
+		for k := range outer {
+			if o := &outer[k]; o.entry != c.entry && containsInfo(o.inf, o.entry, inf, c.entry) {
 				s += 0.5 * o.score
 			}
 		}

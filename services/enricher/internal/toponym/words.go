@@ -1,7 +1,8 @@
 package toponym
 
 import (
-	"math/bits"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -208,10 +209,14 @@ func wordClasses() map[uint64]wordClass {
 // wordTable is an open-addressing hash table from a word's hash to what the
 // guards need of it. It replaces two maps on the hot path: every token is
 // looked up, and a few thousand words fit in a table that stays in cache.
+// A slot holds the key beside its value: one cache line a lookup.
 type wordTable struct {
-	keys  []uint64
-	vals  []wordInfo
-	shift uint
+	slots []wordSlot
+}
+
+type wordSlot struct {
+	key  uint64
+	info wordInfo
 }
 
 type wordInfo struct {
@@ -224,38 +229,44 @@ func newWordTable(classes map[uint64]wordClass, types map[uint64]typeWord) wordT
 	for n < 4*(len(classes)+len(types)) {
 		n *= 2
 	}
-	t := wordTable{keys: make([]uint64, n), vals: make([]wordInfo, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
-	for h, c := range classes {
-		t.slot(h).class |= c
+	t := wordTable{slots: make([]wordSlot, n)}
+	// In the order of the keys, not of the maps: where a word lands, and
+	// so how far a lookup probes, is then the same from run to run.
+	for _, h := range slices.Sorted(maps.Keys(classes)) {
+		t.slot(h).class |= classes[h]
 	}
-	for h, ty := range types {
-		t.slot(h).typ = ty
+	for _, h := range slices.Sorted(maps.Keys(types)) {
+		t.slot(h).typ = types[h]
 	}
 	return t
 }
 
+// start is where the probe for h starts: the word hash's low bits as they
+// are, which its last step mixed (see smallSet.slot), with no multiply.
+func (t *wordTable) start(h uint64) int { return int(h & uint64(len(t.slots)-1)) }
+
 // slot returns the value for h, inserting h if absent. Zero marks an empty
 // slot, so a word whose hash is zero (none of ours) is never found.
 func (t *wordTable) slot(h uint64) *wordInfo {
-	mask := len(t.keys) - 1
-	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
-		switch t.keys[i] {
+	mask := len(t.slots) - 1
+	for i := t.start(h); ; i = (i + 1) & mask {
+		switch s := &t.slots[i]; s.key {
 		case h:
-			return &t.vals[i]
+			return &s.info
 		case 0:
-			t.keys[i] = h
-			return &t.vals[i]
+			s.key = h
+			return &s.info
 		}
 	}
 }
 
 func (t *wordTable) get(h uint64) wordInfo {
-	mask := len(t.keys) - 1
-	for i := int((h * 0x9E3779B97F4A7C15) >> t.shift); ; i = (i + 1) & mask {
-		switch k := t.keys[i]; {
-		case k == h && h != 0:
-			return t.vals[i]
-		case k == 0:
+	mask := len(t.slots) - 1
+	for i := t.start(h); ; i = (i + 1) & mask {
+		switch s := &t.slots[i]; {
+		case s.key == h && h != 0:
+			return s.info
+		case s.key == 0:
 			return wordInfo{}
 		}
 	}
