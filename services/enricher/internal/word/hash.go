@@ -67,16 +67,23 @@ const (
 	laneOne   = 0x0101010101010101
 	lane40    = 0x4040404040404040
 	laneThree = 0x0303030303030303
+	lane60    = 0x6060606060606060
 )
 
 // NonAlnum sets the high bit of each byte of x that is not an ASCII letter
-// or digit. Each lane's sums stay below 0x100.
+// or digit, up to the first byte beyond ASCII; bytes after that one may be
+// marked or not. Every caller wants only the first byte that ends a word
+// (the lowest bit set), and so the bytes are summed as they are: a byte of
+// 0x80 or more, which the final OR marks, may carry into the byte above
+// it, but no ASCII byte's sums reach 0x100. A lane is in a range when the
+// sum that passes its low end carries into bit 7 and the one that passes
+// its high end does not; as the second implies the first, an XOR tells it
+// in one operation where AND NOT takes two.
 func NonAlnum(x uint64) uint64 {
-	v := x &^ laneHigh
-	f := v | LaneFold
-	letter := (f + laneOne*(0x80-'a')) &^ (f + laneOne*(0x7f-'z'))
-	digit := (v + laneOne*(0x80-'0')) &^ (v + laneOne*(0x7f-'9'))
-	return ^((letter | digit) &^ x) & laneHigh
+	f := x | LaneFold
+	letter := (f + laneOne*(0x80-'a')) ^ (f + laneOne*(0x7f-'z'))
+	digit := (x + laneOne*(0x80-'0')) ^ (x + laneOne*(0x7f-'9'))
+	return (^(letter | digit) | x) & laneHigh
 }
 
 // Load8 reads s[i:i+8] as a little-endian word (one load).

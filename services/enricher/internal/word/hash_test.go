@@ -1,6 +1,7 @@
 package word
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -92,6 +93,31 @@ func BenchmarkPlainClass(b *testing.B) {
 		for i := 0; i < len(s); {
 			end, _, _ := PlainClass(s, i)
 			i = end + 1
+		}
+	}
+}
+
+// TestNonAlnum checks that NonAlnum marks exactly the bytes that are not
+// ASCII letters or digits up to the first such byte (which is all its
+// callers read), on words made of the bytes at the edges of its ranges.
+func TestNonAlnum(t *testing.T) {
+	edges := []byte{0, 0x0f, 0x10, 0x19, 0x1f, ' ', '/', '0', '9', ':', '@', 'A', 'Z', '[', '`', 'a', 'z', '{', 0x7f, 0x80, 0x9f, 0xa0, 0xc3, 0xdf, 0xe1, 0xff}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var b [8]byte
+		for j := range b {
+			b[j] = edges[rng.IntN(len(edges))]
+		}
+		x := Load8(string(b[:]), 0)
+		non := NonAlnum(x)
+		for j, c := range b {
+			want := !IsAlnum(c)
+			if got := non>>(8*j+7)&1 == 1; got != want {
+				t.Fatalf("NonAlnum(%q) = %#x: byte %d marked %v", b, non, j, got)
+			}
+			if want {
+				break // bytes after the first that ends a word are not read
+			}
 		}
 	}
 }
