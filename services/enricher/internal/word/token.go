@@ -89,17 +89,9 @@ func step(dst []Token, s string, i int, g Gap, prevShort bool) ([]Token, int, Ga
 			i, h, flags, n = scanWord(s, start)
 		} else {
 			i = j
+			flags = classesFlags(acc)
 			if cl == clUpper {
-				flags = CapFirst
-			}
-			if acc&Upper != 0 && acc&Lower == 0 {
-				flags |= AllUpper
-			}
-			if acc&Lower != 0 {
-				flags |= HasLower
-			}
-			if acc&Digit != 0 {
-				flags |= HasDigit
+				flags |= CapFirst
 			}
 		}
 		// Written in place: a token literal is built on the stack with
@@ -408,10 +400,18 @@ func plainFlags(w string) uint8 {
 	for i := 0; i < len(w); i++ {
 		acc |= asciiClass[w[i]]
 	}
-	var flags uint8
+	flags := classesFlags(acc)
 	if asciiClass[w[0]] == clUpper {
-		flags = CapFirst
+		flags |= CapFirst
 	}
+	return flags
+}
+
+// classesFlags gives the case flags of a word from the classes of its
+// letters and digits, OR-ed: all but CapFirst, which only its first letter
+// tells.
+func classesFlags(acc uint8) uint8 {
+	var flags uint8
 	if acc&clUpper != 0 && acc&clLower == 0 {
 		flags |= AllUpper
 	}
@@ -475,26 +475,18 @@ func scanWord(s string, i int) (end int, h uint64, flags uint8, n int) {
 		i += size
 		n++
 	}
-	if acc&clUpper != 0 && acc&clLower == 0 {
-		flags |= AllUpper
-	}
-	if acc&clLower != 0 {
-		flags |= HasLower
-	}
-	if acc&clDigit != 0 {
-		flags |= HasDigit
-	}
-	return i, wh.Sum(), flags, n
+	return i, wh.Sum(), flags | classesFlags(acc), n
 }
 
 // IsAlnum reports whether c is an ASCII letter or digit.
 func IsAlnum(c byte) bool { return asciiClass[c] != 0 }
 
-// Byte classes, as bits so a word's classes can be OR-ed together.
+// Byte classes, as bits so a word's classes can be OR-ed together: the
+// exported classes of PlainClass, so that classesFlags reads both.
 const (
-	clUpper = 1 << iota
-	clLower
-	clDigit
+	clUpper = Upper
+	clLower = Lower
+	clDigit = Digit
 )
 
 // asciiLower lower-cases ASCII letters and leaves other bytes alone.
