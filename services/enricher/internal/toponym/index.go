@@ -152,25 +152,21 @@ func (b nameBits) test(h uint64) (prefix, whole bool) {
 // that lowerNames says may start a name there; in other text every token.
 func (ix *index) scan(toks []token, starts []int32) (caseMode, []int32) {
 	starts = slices.Grow(starts[:0], len(toks))[:len(toks)]
-	k := 0
+	i, k := 0, 0
 	var mode caseMode
 	if len(toks) >= 1<<caseLane {
-		for i := range toks {
-			if t := &toks[i]; t.Flags&(capFirst|allUpper) != 0 || ix.lower.first.has(t.Hash) && ix.lowerMayStart(toks, i) {
-				starts[k] = int32(i)
-				k++
-			}
-		}
+		// So long a text could carry from one packed counter into the
+		// next: detectCase counts it apart, and the loop below finds
+		// every start.
 		mode = detectCase(toks)
 	} else {
 		// As detectCase: three counters in one word, no lane can carry.
 		// Text is in mixed case as soon as it has shown a lower-case word
 		// and one with a capital (caseFromCounts), mostly within its first
-		// few words: the counting stops there, and the second loop looks
+		// few words: the counting stops there, and the loop below looks
 		// for starts only (about 1,100 fewer instructions an article,
 		// callgrind).
 		var n uint64
-		i := 0
 		for ; i < len(toks); i++ {
 			t := &toks[i]
 			n += caseCount[t.Flags&15]
@@ -183,26 +179,26 @@ func (ix *index) scan(toks []token, starts []int32) (caseMode, []int32) {
 				break
 			}
 		}
-		// Written as separate tests with continue rather than as one
-		// condition, which Go made a boolean and tested again, and with the
-		// set's nil check before the loop rather than in it: about three
-		// instructions less a word (callgrind).
-		first := &ix.lower.first
-		_ = first[0]
-		for ; i < len(toks); i++ {
-			t := &toks[i]
-			if t.Flags&(capFirst|allUpper) == 0 {
-				if !first.has(t.Hash) {
-					continue
-				}
-				if !ix.lowerMayStart(toks, i) {
-					continue
-				}
-			}
-			starts[k] = int32(i)
-			k++
-		}
 		mode = caseOf(n)
+	}
+	// Written as separate tests with continue rather than as one
+	// condition, which Go made a boolean and tested again, and with the
+	// set's nil check before the loop rather than in it: about three
+	// instructions less a word (callgrind).
+	first := &ix.lower.first
+	_ = first[0]
+	for ; i < len(toks); i++ {
+		t := &toks[i]
+		if t.Flags&(capFirst|allUpper) == 0 {
+			if !first.has(t.Hash) {
+				continue
+			}
+			if !ix.lowerMayStart(toks, i) {
+				continue
+			}
+		}
+		starts[k] = int32(i)
+		k++
 	}
 	if mode != caseMixed {
 		for i := range starts {
